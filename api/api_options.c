@@ -1,0 +1,99 @@
+/* api_options.c — tsj_options: the mode, thread count and future options,
+ * settable by name so new options never change the ABI. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_internal.h"
+
+void api_options_default(struct tsj_options *o)
+{
+    o->mode = TSJ_MODE_JIT;
+    o->threads = 0;
+    o->fold_attributes = 1;
+    o->cache_size = 16;
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int api_options_set(struct tsj_options *o, const char *key, const char *value, rt_err *e)
+{
+    if (!key || !value)
+        return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT, "option key and value must not be NULL");
+    long v;
+    if (!strcmp(key, "mode")) {
+        if (!strcmp(value, "jit"))
+            o->mode = TSJ_MODE_JIT;
+        else if (!strcmp(value, "interp"))
+            o->mode = TSJ_MODE_INTERP;
+        else
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'mode' must be 'jit' or 'interp', not '%s'", value);
+    } else if (!strcmp(key, "threads")) {
+        if (parse_int(value, 0, 1024, &v))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'threads' must be an integer from 0 to 1024, not '%s'",
+                              value);
+        o->threads = (int)v;
+    } else if (!strcmp(key, "fold_attributes")) {
+        if (strcmp(value, "true") && strcmp(value, "false"))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'fold_attributes' must be 'true' or 'false'");
+        o->fold_attributes = !strcmp(value, "true");
+    } else if (!strcmp(key, "cache_size")) {
+        if (parse_int(value, 1, 1 << 20, &v))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'cache_size' must be a positive integer, not '%s'", value);
+        o->cache_size = (int)v;
+    } else {
+        return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                          "unknown option '%s' (known: mode, threads, fold_attributes, "
+                          "cache_size)",
+                          key);
+    }
+    return 0;
+}
+
+TSJ_API tsj_options *tsj_options_create(void)
+{
+    tsj_options *o = malloc(sizeof *o);
+    if (o)
+        api_options_default(o);
+    return o;
+}
+
+TSJ_API void tsj_options_free(tsj_options *opts) { free(opts); }
+
+TSJ_API tsj_status tsj_options_set_mode(tsj_options *opts, tsj_mode mode)
+{
+    if (!opts || (mode != TSJ_MODE_JIT && mode != TSJ_MODE_INTERP))
+        return TSJ_ERR_INVALID_ARGUMENT;
+    opts->mode = mode;
+    return TSJ_OK;
+}
+
+TSJ_API tsj_status tsj_options_set_threads(tsj_options *opts, int threads)
+{
+    if (!opts || threads < 0 || threads > 1024)
+        return TSJ_ERR_INVALID_ARGUMENT;
+    opts->threads = threads;
+    return TSJ_OK;
+}
+
+TSJ_API tsj_status tsj_options_set(tsj_options *opts, const char *key, const char *value)
+{
+    if (!opts)
+        return TSJ_ERR_INVALID_ARGUMENT;
+    rt_err e;
+    rt_err_clear(&e);
+    return api_options_set(opts, key, value, &e) ? e.status : TSJ_OK;
+}
