@@ -1,55 +1,166 @@
-/* api_model.c — loading models and calling their methods through the C ABI.
- * The frontend, interpreter and code generator plug in here as they land. */
+/* api_model.c — loading models and calling their methods through the C ABI:
+ * the frontend builds the program, calls are checked against the method's
+ * signature (worded as PyTorch words it) and run by the interpreter; the
+ * code generator plugs in at api_call_method. */
+#include <cblas.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_internal.h"
+#include "fe_load.h"
+#include "ir.h"
+#include "rt_interp.h"
 
 struct tsj_model {
     struct tsj_options opts;
+    fe_loaded *fl;
+    char **signatures; /* per method, "forward(Tensor x) -> Tensor" */
+    size_t nmethods;
 };
 
-#define NOT_YET(err, what) \
-    api_failf(err, TSJ_ERR_NOT_IMPLEMENTED, "%s is not supported yet in this build of tsjit", what)
+/* openblas_set_num_threads is declared by OpenBLAS's cblas.h */
+static void apply_threads(int threads)
+{
+    if (threads > 0)
+        openblas_set_num_threads(threads);
+}
+
+static char *signature_text(const ir_func *f)
+{
+    char buf[4096];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s(", f->name);
+    uint32_t first = f->owner ? 1 : 0;
+    for (uint32_t i = first; i < f->nargs && n < sizeof buf; i++) {
+        char t[256];
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s %s", i > first ? ", " : "",
+                              rt_type_format(f->args[i].type, t, sizeof t), f->args[i].name);
+    }
+    char rt[256] = "None";
+    if (f->ret)
+        rt_type_format(f->ret, rt, sizeof rt);
+    if (n < sizeof buf)
+        snprintf(buf + n, sizeof buf - n, ") -> %s", rt);
+    return strdup(buf);
+}
+
+static tsj_status load_common(const char *path, const void *data, size_t size,
+                              const tsj_options *opts, tsj_model **out, tsj_error **err)
+{
+    *out = NULL;
+    tsj_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+    if (opts)
+        m->opts = *opts;
+    else
+        api_options_default(&m->opts);
+    rt_err e;
+    rt_err_clear(&e);
+    fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0, .optimize = true};
+    if (fe_load(path, data, size, &lo, &m->fl, &e)) {
+        free(m);
+        return api_fail(&e, err);
+    }
+    m->nmethods = fe_loaded_method_count(m->fl);
+    m->signatures = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->signatures);
+    for (size_t i = 0; m->signatures && i < m->nmethods; i++)
+        m->signatures[i] = signature_text(fe_loaded_method(m->fl, i));
+    *out = m;
+    return TSJ_OK;
+}
 
 TSJ_API tsj_status tsj_model_load(const char *path, const tsj_options *opts, tsj_model **out,
                                   tsj_error **err)
 {
     if (!path || !out)
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "path and out must not be NULL");
-    (void)opts;
-    return NOT_YET(err, "loading a model");
+    return load_common(path, NULL, 0, opts, out, err);
 }
 
 TSJ_API tsj_status tsj_model_load_buffer(const void *data, size_t size, const tsj_options *opts,
                                          tsj_model **out, tsj_error **err)
 {
-    if ((!data && size) || !out)
+    if (!data || !out)
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "data and out must not be NULL");
-    (void)opts;
-    return NOT_YET(err, "loading a model");
+    return load_common(NULL, data, size, opts, out, err);
 }
 
-TSJ_API void tsj_model_free(tsj_model *model) { free(model); }
+TSJ_API void tsj_model_free(tsj_model *model)
+{
+    if (!model)
+        return;
+    for (size_t i = 0; model->signatures && i < model->nmethods; i++)
+        free(model->signatures[i]);
+    free(model->signatures);
+    fe_loaded_free(model->fl);
+    free(model);
+}
 
 TSJ_API size_t tsj_model_method_count(const tsj_model *model)
 {
-    (void)model;
-    return 0;
+    return model ? model->nmethods : 0;
 }
 
 TSJ_API const char *tsj_model_method_name(const tsj_model *model, size_t i)
 {
-    (void)model;
-    (void)i;
-    return NULL;
+    if (!model || i >= model->nmethods)
+        return NULL;
+    return fe_loaded_method(model->fl, i)->name;
 }
 
 TSJ_API const char *tsj_model_method_signature(const tsj_model *model, const char *method)
 {
-    (void)model;
-    (void)method;
+    if (!model || !method)
+        return NULL;
+    for (size_t i = 0; i < model->nmethods; i++)
+        if (!strcmp(fe_loaded_method(model->fl, i)->name, method))
+            return model->signatures ? model->signatures[i] : NULL;
     return NULL;
+}
+
+static const char *declaration(const tsj_model *m, const ir_func *f)
+{
+    const char *s = tsj_model_method_signature(m, f->name);
+    return s ? s : f->name;
+}
+
+/* Checks and completes the arguments (self first, defaults filled in). */
+static tsj_status bind_args(tsj_model *m, const ir_func *f, tsj_value *const *args, size_t nargs,
+                            rt_value *bound, tsj_error **err)
+{
+    size_t want = f->nargs - 1;
+    if (nargs > want)
+        return api_failf(err, TSJ_ERR_TYPE,
+                         "%s() expected at most %zu argument(s) but received %zu argument(s). "
+                         "Declaration: %s",
+                         f->name, want, nargs, declaration(m, f));
+    bound[0] = m->fl->prog->root;
+    for (size_t i = 0; i < want; i++) {
+        const ir_arg *a = &f->args[i + 1];
+        if (i >= nargs) {
+            if (!a->has_default)
+                return api_failf(err, TSJ_ERR_TYPE,
+                                 "%s() is missing value for argument '%s'. Declaration: %s",
+                                 f->name, a->name, declaration(m, f));
+            bound[i + 1] = a->default_value;
+            continue;
+        }
+        if (!args[i])
+            return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "argument %zu is NULL", i);
+        rt_value v = args[i]->v;
+        if (!rt_value_matches(v, a->type)) {
+            char t[256], have[256];
+            return api_failf(err, TSJ_ERR_TYPE,
+                             "%s() Expected a value of type '%s' for argument '%s' but instead "
+                             "found type '%s'.\nPosition: %zu\nDeclaration: %s",
+                             f->name, rt_type_format(a->type, t, sizeof t), a->name,
+                             rt_value_type_str(v, have, sizeof have), i + 1, declaration(m, f));
+        }
+        bound[i + 1] = v;
+    }
+    return TSJ_OK;
 }
 
 TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_value *const *args,
@@ -58,7 +169,32 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_valu
     if (!model || !method || (nargs && !args) || !result)
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
                          "model, method, args and result must not be NULL");
-    return NOT_YET(err, "calling a method");
+    *result = NULL;
+    ir_func *f = fe_loaded_find_method(model->fl, method);
+    if (!f || !f->graph)
+        return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
+                         "the model has no method '%s' (see tsjit info for its methods)", method);
+    rt_value stack_args[16];
+    rt_value *bound = f->nargs <= 16 ? stack_args : malloc(sizeof *bound * f->nargs);
+    if (!bound)
+        return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+    tsj_status st = bind_args(model, f, args, nargs, bound, err);
+    if (st == TSJ_OK) {
+        apply_threads(model->opts.threads);
+        rt_interp_opts io = {.threads = model->opts.threads > 0 ? model->opts.threads : 1,
+                             .model = model};
+        rt_err e;
+        rt_err_clear(&e);
+        rt_value out;
+        if (rt_interp_run(f->graph, bound, (int)f->nargs, &out, 1, &io, &e)) {
+            st = api_fail(&e, err);
+        } else if (!(*result = api_box(out))) {
+            st = api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (bound != stack_args)
+        free(bound);
+    return st;
 }
 
 TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const char *value,
@@ -71,13 +207,140 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
     return api_options_set(&model->opts, key, value, &e) ? api_fail(&e, err) : TSJ_OK;
 }
 
+/* ---- describe ---- */
+
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap + (size_t)n + 1) * 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+static void describe_object(sbuf *b, rt_value obj, const char *name, int depth)
+{
+    const ir_class *c = obj.u.object->cls;
+    size_t nparams = 0, nbuffers = 0, pbytes = 0, bbytes = 0;
+    for (uint32_t i = 0; c && i < c->nattrs; i++) {
+        rt_value v = obj.u.object->slots[i];
+        if (v.kind != RT_TENSOR)
+            continue;
+        size_t bytes = (size_t)rt_tensor_numel(v.u.tensor) * rt_dtype_size(v.u.tensor->dtype);
+        if (c->attrs[i].is_param) {
+            nparams++;
+            pbytes += bytes;
+        } else if (c->attrs[i].is_buffer) {
+            nbuffers++;
+            bbytes += bytes;
+        }
+    }
+    sb_printf(b, "%*s%s: %s  (%zu parameters, %zu bytes; %zu buffers, %zu bytes)\n", depth * 2, "",
+              name, c ? c->qualname : "?", nparams, pbytes, nbuffers, bbytes);
+    if (depth > 32)
+        return;
+    for (uint32_t i = 0; c && i < c->nattrs; i++) {
+        rt_value v = obj.u.object->slots[i];
+        if (v.kind == RT_OBJECT && c->attrs[i].is_module)
+            describe_object(b, v, c->attrs[i].name, depth + 1);
+    }
+}
+
+static void describe_ops(sbuf *b, const ir_graph *g, bool *seen)
+{
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        const ir_node *n = &g->nodes[i];
+        if (n->dead || n->kind != IR_OP || seen[n->op])
+            continue;
+        seen[n->op] = true;
+    }
+}
+
 TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const char *method,
                                       tsj_value *const *args, size_t nargs, char **text,
                                       tsj_error **err)
 {
     if (!model || !what || !text)
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "model, what and text must not be NULL");
-    return NOT_YET(err, "describing a model");
+    (void)args;
+    (void)nargs;
+    *text = NULL;
+    sbuf b = {0};
+    sb_printf(&b, "%s", "");
+    if (!strcmp(what, "classes")) {
+        describe_object(&b, model->fl->prog->root, "(root)", 0);
+    } else if (!strcmp(what, "methods")) {
+        for (size_t i = 0; i < model->nmethods; i++)
+            sb_printf(&b, "%s\n", model->signatures[i] ? model->signatures[i] : "?");
+    } else if (!strcmp(what, "ir") || !strcmp(what, "ops")) {
+        bool *seen = calloc(RT_OP_COUNT + 1, sizeof *seen);
+        if (!seen)
+            return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < model->nmethods; i++) {
+            const ir_func *f = fe_loaded_method(model->fl, i);
+            if (method && strcmp(method, f->name))
+                continue;
+            if (!strcmp(what, "ops")) {
+                describe_ops(&b, f->graph, seen);
+                continue;
+            }
+            char *t = ir_print(f->graph);
+            sb_printf(&b, "# %s\n%s\n", model->signatures[i], t ? t : "(out of memory)\n");
+            free(t);
+        }
+        if (!strcmp(what, "ops")) {
+            sb_printf(&b, "%-48s %-8s %s\n", "operator", "interp", "jit");
+            for (int i = 0; i < RT_OP_COUNT; i++) {
+                if (!seen[i])
+                    continue;
+                char name[128];
+                const rt_op *op = rt_op_get((rt_op_id)i);
+                sb_printf(&b, "%-48s %-8s %s\n", rt_op_full_name(op, name, sizeof name),
+                          op->kernel ? "yes" : "no", "no (interpreter fallback)");
+            }
+        }
+        free(seen);
+    } else if (!strcmp(what, "jit") || !strcmp(what, "cache")) {
+        free(b.s);
+        return api_failf(err, TSJ_ERR_NOT_IMPLEMENTED,
+                         "describe '%s' is not supported yet: this build runs every method in the "
+                         "interpreter",
+                         what);
+    } else {
+        free(b.s);
+        return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
+                         "unknown description '%s' (classes, methods, ir, ops, jit, cache)", what);
+    }
+    if (b.oom) {
+        free(b.s);
+        return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+    }
+    *text = b.s;
+    return TSJ_OK;
 }
 
 TSJ_API tsj_status tsj_value_format(const tsj_value *v, char **text)

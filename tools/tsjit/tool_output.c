@@ -17,7 +17,7 @@ void tool_print_error(const char *prefix, const tsj_error *err)
 {
     int line, col;
     const char *file = tsj_error_location(err, &line, &col);
-    if (file && line)
+    if (file && line && strncmp(tsj_error_message(err), file, strlen(file)) != 0)
         fprintf(stderr, "%s: %s:%d:%d: %s\n", prefix, file, line, col, tsj_error_message(err));
     else
         fprintf(stderr, "%s: %s\n", prefix, tsj_error_message(err));

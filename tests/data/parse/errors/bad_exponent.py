@@ -1,0 +1,2 @@
+def f() -> float:
+  return 1e+

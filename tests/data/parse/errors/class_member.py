@@ -1,0 +1,2 @@
+class M(Module):
+  1 + 2

@@ -1,0 +1,3 @@
+@torch.jit.export
+def f() -> int:
+  return 1

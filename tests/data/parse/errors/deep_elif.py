@@ -1,0 +1,503 @@
+def f() -> int:
+  if a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass
+  elif a:
+    pass

@@ -1,0 +1,5 @@
+def f() -> int:
+  for i in range(3):
+    pass
+  else:
+    pass

@@ -1,0 +1,2 @@
+def f() -> int:
+  g = lambda x: x

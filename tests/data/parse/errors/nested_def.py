@@ -1,0 +1,4 @@
+def f() -> int:
+  def g() -> int:
+    return 1
+  return g()

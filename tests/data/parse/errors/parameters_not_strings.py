@@ -1,0 +1,2 @@
+class M(Module):
+  __parameters__ = ["a", 1, ]

@@ -1,0 +1,2 @@
+def f() -> int:
+  return g(a=1, 2)

@@ -1,0 +1,2 @@
+def f() -> int:
+  raise A from B

@@ -1,0 +1,2 @@
+def f(l: List[int]) -> int:
+  return g(*l)

@@ -1,0 +1,3 @@
+def f(x: Tensor,
+    y: Tensor -> Tensor:
+  return x

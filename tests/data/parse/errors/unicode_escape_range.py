@@ -1,0 +1,2 @@
+def f() -> str:
+  return "\U00110000"

@@ -1,0 +1,3 @@
+def f() -> str:
+  return """abc
+

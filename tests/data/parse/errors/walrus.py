@@ -1,0 +1,3 @@
+def f() -> int:
+  if (a := 1):
+    pass

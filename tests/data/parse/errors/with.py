@@ -1,0 +1,3 @@
+def f() -> int:
+  with a:
+    pass
