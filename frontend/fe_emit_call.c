@@ -242,6 +242,31 @@ ir_vid fe_call_op(fe_em *em, const char *qualname, const fe_args *args)
         }
     }
     if (best < 0) {
+        /* `out=t`: the functional overload, then a copy into t */
+        for (int k = 0; k < args->nkw; k++) {
+            if (strcmp(args->kwnames[k], "out"))
+                continue;
+            fe_args rest = *args;
+            const char *names[64];
+            ir_vid kws[64];
+            if (args->nkw > 64)
+                break;
+            rest.nkw = 0;
+            rest.kwnames = names;
+            rest.kw = kws;
+            for (int j = 0; j < args->nkw; j++) {
+                if (j == k)
+                    continue;
+                names[rest.nkw] = args->kwnames[j];
+                kws[rest.nkw++] = args->kw[j];
+            }
+            ir_vid r = fe_call_op(em, qualname, &rest);
+            if (r == IR_NONE)
+                return IR_NONE;
+            ir_vid pos[2] = {args->kw[k], r};
+            fe_args cp = {.pos = pos, .npos = 2, .loc = args->loc};
+            return fe_call_op(em, "aten::copy_", &cp);
+        }
         char have[512], list[1536];
         describe_args(em, args, have, sizeof have);
         size_t k = 0;

@@ -308,19 +308,24 @@ static int emit_builtin(fe_em *em, const char *name, const fe_expr *x, const rt_
         }
         int r = static_isinstance(fe_vtype(em, obj), t);
         if (r < 0) {
-            /* Optional[T] against T: a run-time None check */
-            const rt_type *have = fe_vtype(em, obj);
-            if (have->kind == RT_T_OPTIONAL && rt_type_subtype(have->elems[0], t)) {
-                ir_vid none = fe_const_none(em, x->loc);
-                ir_vid pos[2] = {obj, none};
-                fe_args args = {.pos = pos, .npos = 2, .loc = x->loc};
-                if (none == IR_NONE || (v = fe_call_op(em, "aten::__isnot__", &args)) == IR_NONE)
-                    return -1;
-                *out = val(v);
-                return 0;
+            /* only known at run time: prim::isinstance with the type's text */
+            const rt_type *want = t;
+            if (t->kind == RT_T_TUPLE && !t->field_names)
+                want = rt_type_union(em->fp->arena, t->elems, t->n);
+            char text[256];
+            rt_value s;
+            if (!want || rt_str_from_cstr(rt_type_format(want, text, sizeof text), &s, em->e))
+                return want ? -1 : rt_err_nomem(em->e);
+            ir_vid pos[2] = {obj, fe_const_val(em, s, &rt_type_str, x->loc)};
+            if (pos[1] == IR_NONE) {
+                rt_value_release(s);
+                return -1;
             }
-            return FE_FAIL(em, TSJ_ERR_UNSUPPORTED, x->loc,
-                           "isinstance on a value of this type is only known at run time");
+            const rt_type *bt = &rt_type_bool;
+            if (fe_op_raw(em, "prim::isinstance", pos, 2, &bt, 1, &v, x->loc))
+                return -1;
+            *out = val(v);
+            return 0;
         }
         if ((v = fe_const_bool(em, r == 1, x->loc)) == IR_NONE)
             return -1;

@@ -154,6 +154,21 @@ const rt_type *fe_unify(fe_em *em, const rt_type *a, const rt_type *b)
         return a;
     if (a->kind == RT_T_ANY || b->kind == RT_T_ANY)
         return &rt_type_any;
+    if (a->kind == RT_T_TUPLE && b->kind == RT_T_TUPLE && a->n == b->n && a->n <= 32) {
+        const rt_type *els[32];
+        for (int i = 0; i < a->n; i++)
+            if (!(els[i] = fe_unify(em, a->elems[i], b->elems[i])))
+                return NULL;
+        return rt_type_tuple(em->fp->arena, els, a->n);
+    }
+    if (a->kind == RT_T_OPTIONAL && b->kind != RT_T_OPTIONAL) {
+        const rt_type *u = fe_unify(em, a->elems[0], b);
+        return u ? rt_type_optional(em->fp->arena, u) : NULL;
+    }
+    if (b->kind == RT_T_OPTIONAL && a->kind != RT_T_OPTIONAL) {
+        const rt_type *u = fe_unify(em, a, b->elems[0]);
+        return u ? rt_type_optional(em->fp->arena, u) : NULL;
+    }
     return NULL;
 }
 

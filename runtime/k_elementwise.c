@@ -9,6 +9,13 @@
  * from BLOOP[op][compute type] runs under rt_ew with contiguous and
  * scalar-broadcast fast paths.
  */
+/* Kernel loops are written for the auto-vectorizer: -O2's "very cheap" cost
+ * model would leave them scalar, and trapping math blocks if-conversion of
+ * the selects in rt_vexpf (nothing here reads FP exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+#endif
+
 #include <stdio.h>
 #include <string.h>
 #include <tgmath.h>
@@ -16,11 +23,6 @@
 #include "rt_broadcast.h"
 #include "rt_kernels.h"
 
-/* Kernel loops are written for the auto-vectorizer; -O2's "very cheap" cost
- * model would leave them scalar. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
-#endif
 
 /* ---- integer helpers (Python sign rules; no UB on INT64_MIN / -1) ---- */
 

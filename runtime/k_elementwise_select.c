@@ -3,16 +3,18 @@
  * with broadcasting. Both move whole elements, so their loops only depend
  * on the element size.
  */
+/* Kernel loops are written for the auto-vectorizer: -O2's "very cheap" cost
+ * model would leave them scalar, and trapping math blocks if-conversion of
+ * the selects in rt_vexpf (nothing here reads FP exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+#endif
+
 #include <string.h>
 
 #include "rt_broadcast.h"
 #include "rt_kernels.h"
 
-/* Kernel loops are written for the auto-vectorizer; -O2's "very cheap" cost
- * model would leave them scalar. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
-#endif
 
 /* (out, cond, a, b): out = cond ? a : b */
 #define WHERE_LOOP(NAME, T)                                                         \

@@ -9,6 +9,13 @@
  * Floating inputs accumulate in double; integer sums/products are exact in
  * int64 (wrapping like PyTorch); max/min propagate NaN.
  */
+/* Kernel loops are written for the auto-vectorizer: -O2's "very cheap" cost
+ * model would leave them scalar, and trapping math blocks if-conversion of
+ * the selects in rt_vexpf (nothing here reads FP exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+#endif
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,11 +23,6 @@
 #include "rt_broadcast.h"
 #include "rt_kernels.h"
 
-/* Kernel loops are written for the auto-vectorizer; -O2's "very cheap" cost
- * model would leave them scalar. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
-#endif
 
 typedef struct red {
     rt_tensor *src;  /* contiguous [outer, inner], compute dtype (owned) */

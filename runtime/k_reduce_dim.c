@@ -7,6 +7,13 @@
  * (o * D + j) * inner + i. Softmax over the last dim (inner == 1) of
  * float32 data runs a tight row loop.
  */
+/* Kernel loops are written for the auto-vectorizer: -O2's "very cheap" cost
+ * model would leave them scalar, and trapping math blocks if-conversion of
+ * the selects in rt_vexpf (nothing here reads FP exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic", "no-trapping-math")
+#endif
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +22,6 @@
 #include "rt_broadcast.h"
 #include "rt_kernels.h"
 
-/* Kernel loops are written for the auto-vectorizer; -O2's "very cheap" cost
- * model would leave them scalar. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
-#endif
 
 typedef struct slices {
     rt_tensor *src; /* contiguous, compute dtype (owned) */

@@ -12,6 +12,7 @@
  *                                        object, others None by default
  *   ## func QUALNAME                     then the function's graph text;
  *                                        "Class.method" adds a method
+ *   ## extern QUALNAME                   a function without a graph
  *   ## main                              then the graph under test
  * The object tree's root is an instance of the main graph's self class. */
 #include <dirent.h>
@@ -258,6 +259,13 @@ static int load_case(gcase *c, char *text, rt_err *e)
         } else if (!strncmp(line, "## func ", 8)) {
             snprintf(kind, sizeof kind, "func");
             snprintf(name, sizeof name, "%s", line + 8);
+        } else if (!strncmp(line, "## extern ", 10)) {
+            const char *q = line + 10, *dot = strrchr(q, '.');
+            char cls[256];
+            snprintf(cls, sizeof cls, "%.*s", dot ? (int)(dot - q) : 0, q);
+            ir_class *owner = dot ? ir_program_find_class(c->tp.p, cls) : NULL;
+            if (!ir_program_add_func(c->tp.p, owner, owner ? dot + 1 : q, e))
+                return -1;
         } else if (!strcmp(line, "## main")) {
             snprintf(kind, sizeof kind, "main");
         } else if (line[1] == '#') {

@@ -417,6 +417,23 @@ static void contiguous_fast_paths(void **state)
     free(d);
 }
 
+/* rt_vexpf against libm over its whole range, plus the edges. */
+static void vexpf_accuracy(void **state)
+{
+    (void)state;
+    double worst = 0;
+    for (float x = -87.3f; x < 88.3f; x += 0.00731f) {
+        double want = exp((double)x), rel = fabs(rt_vexpf(x) - want) / want;
+        worst = rel > worst ? rel : worst;
+    }
+    print_message("rt_vexpf worst relative error %.3g\n", worst);
+    assert_true(worst < 3e-7);
+    assert_true(rt_vexpf(0.0f) == 1.0f);
+    assert_true(isinf(rt_vexpf(89.0f)) && rt_vexpf(INFINITY) > 0);
+    assert_true(rt_vexpf(-100.0f) == 0.0f && rt_vexpf(-INFINITY) == 0.0f);
+    assert_true(isnan(rt_vexpf(NAN)));
+}
+
 static void argument_errors(void **state)
 {
     (void)state;
@@ -434,6 +451,7 @@ int main(void)
         cmocka_unit_test(broadcast_shapes),   cmocka_unit_test(result_types),
         cmocka_unit_test(ew_coalescing),      cmocka_unit_test(inplace_aliasing),
         cmocka_unit_test(contiguous_fast_paths), cmocka_unit_test(argument_errors),
+        cmocka_unit_test(vexpf_accuracy),
         cmocka_unit_test(pytorch_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,5 @@ static int pending(const char *name)
     return 2;
 }
 
-int tool_info(int argc, char **argv) { (void)argc; (void)argv; return pending("info"); }
 int tool_repl(int argc, char **argv) { (void)argc; (void)argv; return pending("repl"); }
 int tool_bench(int argc, char **argv) { (void)argc; (void)argv; return pending("bench"); }
