@@ -434,7 +434,7 @@ rt_storage *fe_archive_load_storage(fe_archive *a, const char *rel_name, rt_err 
         rt_err_set(e, TSJ_ERR_LIMIT, "%s: entry '%s' is too large", a->name, en->rel);
         return NULL;
     }
-    rt_storage *s = rt_storage_new((size_t)en->size, e);
+    rt_storage *s = rt_storage_new_uninit((size_t)en->size, e);
     if (!s)
         return NULL;
     pthread_mutex_lock(&a->lock);

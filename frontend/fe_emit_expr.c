@@ -317,10 +317,8 @@ static int emit_builtin(fe_em *em, const char *name, const fe_expr *x, const rt_
             if (!want || rt_str_from_cstr(rt_type_format(want, text, sizeof text), &s, em->e))
                 return want ? -1 : rt_err_nomem(em->e);
             ir_vid pos[2] = {obj, fe_const_val(em, s, &rt_type_str, x->loc)};
-            if (pos[1] == IR_NONE) {
-                rt_value_release(s);
+            if (pos[1] == IR_NONE)
                 return -1;
-            }
             const rt_type *bt = &rt_type_bool;
             if (fe_op_raw(em, "prim::isinstance", pos, 2, &bt, 1, &v, x->loc))
                 return -1;
@@ -821,8 +819,6 @@ int fe_emit_sv(fe_em *em, const fe_expr *x, const rt_type *hint, sv *out)
         if (rt_str_new(x->u.str.s, x->u.str.len, &s, em->e))
             return -1;
         v = fe_const_val(em, s, &rt_type_str, x->loc);
-        if (v == IR_NONE)
-            rt_value_release(s);
         break;
     }
     case FE_EX_ATTR: return emit_attr(em, x, out);

@@ -74,6 +74,7 @@ int fe_scope_bind(fe_em *em, fe_scope *s, const char *name, ir_vid v);
 
 /* ---- values ---- */
 static inline const rt_type *fe_vtype(const fe_em *em, ir_vid v) { return em->g->values[v].type; }
+/* A constant node; takes over the caller's reference to v. */
 ir_vid fe_const_val(fe_em *em, rt_value v, const rt_type *t, rt_loc loc);
 ir_vid fe_const_int(fe_em *em, int64_t i, rt_loc loc);
 ir_vid fe_const_bool(fe_em *em, bool b, rt_loc loc);

@@ -108,7 +108,9 @@ const sv *fe_lookup_sugar(const fe_em *em, const char *name)
 
 ir_vid fe_const_val(fe_em *em, rt_value v, const rt_type *t, rt_loc loc)
 {
-    return ir_const(em->g, em->blk, v, t, loc, em->e);
+    ir_vid r = ir_const(em->g, em->blk, v, t, loc, em->e);
+    rt_value_release(v); /* the graph holds its own reference */
+    return r;
 }
 
 ir_vid fe_const_int(fe_em *em, int64_t i, rt_loc loc)

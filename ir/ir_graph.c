@@ -275,7 +275,8 @@ void ir_block_splice_before(ir_graph *g, ir_bid src, ir_nid before)
             g->values[g->nodes[n].out[k]].block = dst;
     }
     s = &g->blocks[src];
-    memmove(s->nodes, s->nodes + count, (s->nnodes - count) * sizeof(ir_nid));
+    if (s->nnodes > count)
+        memmove(s->nodes, s->nodes + count, (s->nnodes - count) * sizeof(ir_nid));
     s->nnodes -= count;
     ir_block_move_tail_before(g, dst, count, before);
 }

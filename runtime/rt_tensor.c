@@ -2,6 +2,8 @@
  * views, copies and dtype conversion. */
 #include "rt_tensor.h"
 
+#include "rt_alloc.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,29 +69,34 @@ rt_dtype rt_dtype_promote(rt_dtype a, rt_dtype b)
 
 /* ---- storage ---- */
 
-rt_storage *rt_storage_new(size_t nbytes, rt_err *e)
+static rt_storage *storage_alloc(size_t nbytes, bool zero, rt_err *e)
 {
     rt_storage *s = malloc(sizeof *s);
     if (!s) {
         rt_err_nomem(e);
         return NULL;
     }
-    size_t alloc = (nbytes + RT_ALIGN - 1) / RT_ALIGN * RT_ALIGN;
-    if (alloc == 0)
-        alloc = RT_ALIGN;
-    s->data = aligned_alloc(RT_ALIGN, alloc);
+    s->data = rt_buf_alloc(nbytes, &s->capacity);
     if (!s->data) {
         free(s);
         rt_err_set(e, TSJ_ERR_NOMEM, "out of memory allocating a tensor of %zu bytes", nbytes);
         return NULL;
     }
-    memset(s->data, 0, alloc);
+    if (zero)
+        memset(s->data, 0, nbytes);
     atomic_init(&s->refcount, 1);
     s->nbytes = nbytes;
     s->owns_data = true;
     s->release = NULL;
     s->release_ctx = NULL;
     return s;
+}
+
+rt_storage *rt_storage_new(size_t nbytes, rt_err *e) { return storage_alloc(nbytes, true, e); }
+
+rt_storage *rt_storage_new_uninit(size_t nbytes, rt_err *e)
+{
+    return storage_alloc(nbytes, false, e);
 }
 
 rt_storage *rt_storage_wrap(void *data, size_t nbytes, void (*release)(void *, void *), void *ctx,
@@ -103,6 +110,7 @@ rt_storage *rt_storage_wrap(void *data, size_t nbytes, void (*release)(void *, v
     atomic_init(&s->refcount, 1);
     s->data = data;
     s->nbytes = nbytes;
+    s->capacity = nbytes;
     s->owns_data = false;
     s->release = release;
     s->release_ctx = ctx;
@@ -119,7 +127,7 @@ void rt_storage_release(rt_storage *s)
     if (!s || atomic_fetch_sub_explicit(&s->refcount, 1, memory_order_acq_rel) != 1)
         return;
     if (s->owns_data)
-        free(s->data);
+        rt_buf_free(s->data, s->capacity);
     else if (s->release)
         s->release(s->data, s->release_ctx);
     free(s);
@@ -220,7 +228,7 @@ rt_tensor *rt_tensor_empty(rt_dtype dtype, int ndim, const int64_t *shape, rt_er
                    (long long)numel, RT_MAX_TENSOR_BYTES);
         return NULL;
     }
-    rt_storage *s = rt_storage_new((size_t)numel * esz, e);
+    rt_storage *s = rt_storage_new_uninit((size_t)numel * esz, e);
     if (!s)
         return NULL;
     rt_tensor *t = tensor_alloc(e);
@@ -239,7 +247,10 @@ rt_tensor *rt_tensor_empty(rt_dtype dtype, int ndim, const int64_t *shape, rt_er
 
 rt_tensor *rt_tensor_new(rt_dtype dtype, int ndim, const int64_t *shape, rt_err *e)
 {
-    return rt_tensor_empty(dtype, ndim, shape, e); /* storage is zeroed */
+    rt_tensor *t = rt_tensor_empty(dtype, ndim, shape, e);
+    if (t)
+        memset(t->storage->data, 0, t->storage->nbytes);
+    return t;
 }
 
 rt_tensor *rt_tensor_view(rt_storage *storage, rt_dtype dtype, int ndim, const int64_t *shape,

@@ -56,7 +56,8 @@ typedef struct rt_storage {
     atomic_int refcount;
     void *data;
     size_t nbytes;
-    bool owns_data; /* tsjit allocated `data` and frees it              */
+    size_t capacity; /* of the allocation when owns_data                  */
+    bool owns_data;  /* tsjit allocated `data` and frees it              */
     /* For wrapped caller memory: called once when the storage dies. */
     void (*release)(void *data, void *ctx);
     void *release_ctx;
@@ -75,6 +76,8 @@ struct rt_tensor {
 /* ---- storage ---- */
 /* nbytes of zeroed, RT_ALIGN-aligned memory. */
 rt_storage *rt_storage_new(size_t nbytes, rt_err *e);
+/* The same without zeroing (for data that is overwritten at once). */
+rt_storage *rt_storage_new_uninit(size_t nbytes, rt_err *e);
 rt_storage *rt_storage_wrap(void *data, size_t nbytes, void (*release)(void *, void *),
                             void *ctx, rt_err *e);
 void rt_storage_retain(rt_storage *s);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make_seeds.sh [OUT_DIR] — seed corpora for the libFuzzer targets, built
+# from the committed fixtures (default OUT_DIR: <source>/build/fuzz-seeds):
+#   fuzz_archive/  every tests/data/**/*.pt
+#   fuzz_pickle/   data.pkl / constants.pkl out of those archives, tests/data/pickle/*.pkl
+#   fuzz_parse/    code/**/*.py out of those archives, tests/data/parse/**/*.py
+#   fuzz_npy/      tests/data/**/*.npy (deduplicated, at most 64 KiB each)
+# Files are named by content hash, so reruns and duplicates collapse.
+# Needs: unzip, sha1sum.
+set -euo pipefail
+SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA="$SRC/tests/data"
+OUT="${1:-$SRC/build/fuzz-seeds}"
+for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do mkdir -p "$OUT/$t"; done
+command -v unzip >/dev/null || { echo "make_seeds.sh: needs unzip" >&2; exit 1; }
+
+# put FILE into DIR under its content hash (stdin when FILE is -)
+put() {
+    local dir="$1" tmp
+    tmp="$(mktemp "$dir/.in.XXXXXX")"
+    cat > "$tmp"
+    if [ -s "$tmp" ]; then
+        mv -f "$tmp" "$dir/$(sha1sum < "$tmp" | cut -c1-40)"
+    else
+        rm -f "$tmp"
+    fi
+}
+
+while IFS= read -r -d '' pt; do
+    [ -f "$pt" ] && [ -s "$pt" ] || continue
+    put "$OUT/fuzz_archive" < "$pt"
+    # entries of a (possibly broken) archive; unzip errors are expected
+    unzip -Z1 "$pt" 2>/dev/null | while IFS= read -r entry; do
+        case "$entry" in
+        */data.pkl | */constants.pkl)
+            unzip -p "$pt" "$entry" 2>/dev/null | put "$OUT/fuzz_pickle" || true ;;
+        */code/*.py)
+            unzip -p "$pt" "$entry" 2>/dev/null | put "$OUT/fuzz_parse" || true ;;
+        esac
+    done || true
+done < <(find "$DATA" -name '*.pt' -print0)
+
+# plain files: hash them in bulk, copy each distinct content once
+copy_hashed() {
+    local dir="$1"
+    shift
+    find "$@" -print0 2>/dev/null | xargs -0 -r sha1sum |
+        while read -r sum f; do
+            [ -e "$dir/$sum" ] || cp "$f" "$dir/$sum" 2>/dev/null || true
+        done
+}
+copy_hashed "$OUT/fuzz_pickle" "$DATA/pickle" -name '*.pkl' -size +0
+copy_hashed "$OUT/fuzz_parse" "$DATA/parse" -name '*.py' -size +0
+copy_hashed "$OUT/fuzz_npy" "$DATA" -name '*.npy' -size +0 -size -65k
+
+for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do
+    printf '%-13s %5d seeds  %s\n' "$t" "$(find "$OUT/$t" -type f | wc -l)" "$OUT/$t"
+done
