@@ -343,9 +343,4 @@ TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const 
     return TSJ_OK;
 }
 
-TSJ_API tsj_status tsj_value_format(const tsj_value *v, char **text)
-{
-    (void)v;
-    (void)text;
-    return TSJ_ERR_NOT_IMPLEMENTED;
-}
+

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api_internal.h"
+#include "rt_format.h"
 
 tsj_value *api_box(rt_value v)
 {
@@ -179,4 +180,19 @@ TSJ_API tsj_status tsj_value_item(const tsj_value *v, size_t i, tsj_value **out)
     }
     *out = api_box(item);
     return *out ? TSJ_OK : TSJ_ERR_NOMEM;
+}
+
+TSJ_API tsj_status tsj_value_format(const tsj_value *v, char **text)
+{
+    if (!v || !text)
+        return TSJ_ERR_INVALID_ARGUMENT;
+    rt_sb sb = {0};
+    rt_err e;
+    rt_err_clear(&e);
+    if (rt_format_value(&sb, v->v, RT_FMT_PY, &e) || rt_sb_append(&sb, "", 1, &e)) {
+        rt_sb_free(&sb);
+        return e.status ? e.status : TSJ_ERR_NOMEM;
+    }
+    *text = sb.data; /* NUL-terminated by the append above */
+    return TSJ_OK;
 }

@@ -209,6 +209,36 @@ static int float_only(rt_ctx *c, const rt_tensor *x, const char *op)
 MAXPOOL_IMPL(float, f32)
 MAXPOOL_IMPL(double, f64)
 
+/* float32 without indices and dilation: the window's valid rows and
+ * columns are computed once, the inner loop has no bounds checks and no
+ * branches (NaN still wins, as in PyTorch). */
+static void maxpool_f32_fast(const poolp *p, const float *x, float *y)
+{
+    for (int64_t pl = 0; pl < p->P; pl++) {
+        const float *xp = x + pl * p->H * p->W;
+        float *yp = y + pl * p->OH * p->OW;
+        for (int64_t oh = 0; oh < p->OH; oh++) {
+            int64_t h0 = oh * p->sh - p->ph, hlo = h0 < 0 ? 0 : h0, hhi = h0 + p->kh;
+            if (hhi > p->H)
+                hhi = p->H;
+            for (int64_t ow = 0; ow < p->OW; ow++) {
+                int64_t w0 = ow * p->sw - p->pw, wlo = w0 < 0 ? 0 : w0, whi = w0 + p->kw;
+                if (whi > p->W)
+                    whi = p->W;
+                float m = -INFINITY;
+                for (int64_t ih = hlo; ih < hhi; ih++) {
+                    const float *row = xp + ih * p->W;
+                    for (int64_t iw = wlo; iw < whi; iw++) {
+                        float v = row[iw];
+                        m = (v > m || v != v) ? v : m;
+                    }
+                }
+                yp[oh * p->OW + ow] = m;
+            }
+        }
+    }
+}
+
 /* self, kernel_size, stride, padding, dilation, ceil_mode */
 static int max_pool(rt_ctx *c, const rt_value *in, int nsp, const char *op, bool with_idx,
                     rt_value *out)
@@ -230,7 +260,9 @@ static int max_pool(rt_ctx *c, const rt_value *in, int nsp, const char *op, bool
         return -1;
     }
     int64_t *ip = ix ? rt_tensor_data(ix) : NULL;
-    if (x->dtype == RT_F32)
+    if (x->dtype == RT_F32 && !ip && p.dh == 1 && p.dw == 1)
+        maxpool_f32_fast(&p, rt_tensor_data(xc), rt_tensor_data(y));
+    else if (x->dtype == RT_F32)
         maxpool_f32(&p, rt_tensor_data(xc), rt_tensor_data(y), ip);
     else
         maxpool_f64(&p, rt_tensor_data(xc), rt_tensor_data(y), ip);

@@ -199,6 +199,26 @@ static void options_and_errors(void **state)
     tsj_options_free(o);
 }
 
+static void values_format_like_python(void **state)
+{
+    (void)state;
+    float data[4] = {1, 2.5f, -3, 0};
+    int64_t shape[2] = {2, 2};
+    tsj_value *t = NULL;
+    assert_int_equal(tsj_tensor_create(TSJ_FLOAT32, 2, shape, data, &t, NULL), TSJ_OK);
+    tsj_value *items[3] = {t, tsj_value_int(7), tsj_value_none()};
+    tsj_value *tup = tsj_value_tuple(items, 3);
+    char *text = NULL;
+    assert_int_equal(tsj_value_format(tup, &text), TSJ_OK);
+    assert_non_null(strstr(text, "tensor([[ 1.0000,  2.5000]"));
+    assert_non_null(strstr(text, ", 7, None)"));
+    tsj_string_free(text);
+    assert_int_equal(tsj_value_format(NULL, &text), TSJ_ERR_INVALID_ARGUMENT);
+    tsj_value_release(tup);
+    for (int i = 0; i < 3; i++)
+        tsj_value_release(items[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +228,7 @@ int main(void)
         cmocka_unit_test(tensors_wrapping_caller_memory),
         cmocka_unit_test(npy_through_the_abi),
         cmocka_unit_test(options_and_errors),
+        cmocka_unit_test(values_format_like_python),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
