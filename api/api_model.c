@@ -20,7 +20,8 @@ struct tsj_model {
     size_t nmethods;
 };
 
-/* openblas_set_num_threads is declared by OpenBLAS's cblas.h */
+/* OpenBLAS's thread count is process-wide: it is set when a model is
+ * loaded or its "threads" option changes, never on the call path. */
 static void apply_threads(int threads)
 {
     if (threads > 0)
@@ -63,6 +64,7 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
         free(m);
         return api_fail(&e, err);
     }
+    apply_threads(m->opts.threads);
     m->nmethods = fe_loaded_method_count(m->fl);
     m->signatures = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->signatures);
     for (size_t i = 0; m->signatures && i < m->nmethods; i++)
@@ -180,7 +182,6 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_valu
         return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
     tsj_status st = bind_args(model, f, args, nargs, bound, err);
     if (st == TSJ_OK) {
-        apply_threads(model->opts.threads);
         rt_interp_opts io = {.threads = model->opts.threads > 0 ? model->opts.threads : 1,
                              .model = model};
         rt_err e;
@@ -204,7 +205,11 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "model must not be NULL");
     rt_err e;
     rt_err_clear(&e);
-    return api_options_set(&model->opts, key, value, &e) ? api_fail(&e, err) : TSJ_OK;
+    if (api_options_set(&model->opts, key, value, &e))
+        return api_fail(&e, err);
+    if (!strcmp(key, "threads"))
+        apply_threads(model->opts.threads);
+    return TSJ_OK;
 }
 
 /* ---- describe ---- */
