@@ -92,7 +92,11 @@ XFAIL = {
     "transformer_stack": "load: unknown operator 'aten::_nested_tensor_from_mask' (in the "
                          "TransformerEncoder fast path, not taken at run time)",
     "embedding_positions_traced": "call: aten::arange: arange() expects Scalar arguments "
-                                  "(a 0-dim tensor from prim::NumToTensor passed as Scalar)",
+                                  "(traced code passes annotate(number, "
+                                  "ops.prim.NumToTensor(size)): the 0-dim tensor is not "
+                                  "converted to a number)",
+    "no_grad_block": "load: 'with' statements are not supported here (with torch.no_grad() "
+                     "serializes as no_grad.__new__ + __init__ + `with _0:`)",
     "scalar_list_results": "load: unknown operator 'aten::tolist'",
     "empty_list_results": "load: unknown operator 'aten::tolist'",
 }
@@ -1091,6 +1095,13 @@ class ScalarListLoop(nn.Module):
         return fs, [int(v) for v in fs], [v > 0.0 for v in fs]
 
 
+class NoGradBlock(nn.Module):
+    def forward(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            y = x * 2.0
+        return y + 1.0
+
+
 class AddOnly(nn.Module):
     def forward(self, x: Tensor, y: Tensor) -> Tensor:
         return x + y
@@ -1458,6 +1469,9 @@ def build_fixtures():
     fx.add(n, S(ScalarListLoop()), [torch.tensor([1.5, -2.0, 0.25])],
            note="List[float] / List[int] / List[bool] results built without tolist()")
     fx.add("empty_scalar_lists", "scalar_list_loop", [torch.zeros(0)], note="empty list results")
+    n = seeded("no_grad_block")
+    fx.add(n, S(NoGradBlock()), [torch.randn(2, 3)],
+           note="with torch.no_grad(): inside forward (no_grad.__new__, with statement)")
     n = seeded("empty_list_arg")
     fx.add(n, "list_tensor_comprehension", [[]], error="out of range",
            note="an empty List[Tensor]: xs[0] raises")
