@@ -5,20 +5,50 @@
 #include "fe_archive.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
+
+/* One central-directory record as parsed by us (parse_central_dir), kept
+ * only to locate STORED entries' data for the direct path. Offsets are
+ * into the archive image (the mapping or the caller's buffer). */
+typedef struct fe_cdent {
+    const uint8_t *name; /* raw name bytes inside the image */
+    uint64_t hdr_off;    /* local header offset                        */
+    uint64_t csize, usize;
+    uint64_t end_limit; /* next local header (or the central directory):
+                           the entry's data must end at or before it    */
+    uint32_t crc;
+    uint16_t nlen, method, flags;
+    bool ok; /* zip64 fields resolved, offsets inside the image        */
+} fe_cdent;
 
 typedef struct fe_entry {
     char *rel;          /* name below the root folder, malloc'd */
     zip_uint64_t index; /* libzip's index                        */
     uint64_t size;      /* declared uncompressed size            */
+    const fe_cdent *cd; /* our parse of its record; NULL: libzip only */
+    bool handed_out;    /* its bytes in the mapping back a storage (lock) */
 } fe_entry;
+
+/* The read-only file mapping (MAP_PRIVATE, copy-on-write) and its fd,
+ * shared by the archive and every zero-copy storage. */
+typedef struct fe_map {
+    atomic_int refs;
+    int fd;
+    uint8_t *base;
+    size_t size;
+} fe_map;
 
 struct fe_archive {
     zip_t *zip;
-    pthread_mutex_t lock; /* serializes libzip calls */
+    pthread_mutex_t lock; /* serializes libzip calls and handed_out */
     char *name;
     char *root;
     int version;
@@ -28,7 +58,237 @@ struct fe_archive {
     size_t ncode;
     const char **extra; /* rel names of extra/..., sorted */
     size_t nextra;
+    fe_map *map;          /* file archives: the mapping; NULL for buffers */
+    const uint8_t *image; /* map->base or the caller's buffer; NULL: none */
+    size_t image_size;
+    fe_cdent *cd; /* our central-directory parse, libzip's order; NULL */
+    size_t ncd;
+    bool verify_storage_crc, copy_storages;
 };
+
+static void map_release(fe_map *m)
+{
+    if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) {
+        munmap(m->base, m->size);
+        close(m->fd);
+        free(m);
+    }
+}
+
+/* rt_storage release callback of a zero-copy storage. */
+static void map_storage_release(void *data, void *ctx)
+{
+    (void)data;
+    map_release(ctx);
+}
+
+/* ---- CRC-32 (zip's polynomial), slice-by-8; only for the opt-in check
+ * of storage records read on the direct path (libzip checks the rest) ---- */
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
+}
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+    pthread_once(&crc_once, crc_init);
+    uint32_t c = 0xFFFFFFFFu;
+    while (n >= 8) {
+        uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                           (uint32_t)p[3] << 24);
+        c = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+            crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^ crc_table[3][p[4]] ^
+            crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* ---- our own reading of the zip structures (little-endian) ---- */
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_EOCD64 0x06064b50u
+#define SIG_EOCD64_LOC 0x07064b50u
+#define LOCAL_HDR 30
+#define CENTRAL_HDR 46
+#define EOCD_LEN 22
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Parses the central directory of a->image into a->cd (every record, in
+ * directory order, which is libzip's index order). Anything unexpected
+ * leaves a->cd NULL: the direct path is then off and libzip does all
+ * reads, as it does for whatever this parse marks not ok. Never an error. */
+static void parse_central_dir(fe_archive *a)
+{
+    const uint8_t *img = a->image;
+    size_t size = a->image_size;
+    if (!img || size < EOCD_LEN)
+        return;
+    /* the end-of-central-directory record: the last one whose comment
+     * reaches exactly to the end of the file */
+    size_t eocd = SIZE_MAX;
+    size_t lo = size - EOCD_LEN > 0xFFFF ? size - EOCD_LEN - 0xFFFF : 0;
+    for (size_t p = size - EOCD_LEN + 1; p-- > lo;)
+        if (le32(img + p) == SIG_EOCD && p + EOCD_LEN + le16(img + p + 20) == size) {
+            eocd = p;
+            break;
+        }
+    if (eocd == SIZE_MAX)
+        return;
+    uint64_t n = le16(img + eocd + 10), cd_size = le32(img + eocd + 12),
+             cd_off = le32(img + eocd + 16);
+    if (eocd >= 20 && le32(img + eocd - 20) == SIG_EOCD64_LOC) {
+        uint64_t z = le64(img + eocd - 20 + 8);
+        if (z > eocd - 20 || eocd - 20 - z < 56 || le32(img + z) != SIG_EOCD64)
+            return;
+        n = le64(img + z + 32);
+        cd_size = le64(img + z + 40);
+        cd_off = le64(img + z + 48);
+    }
+    if (cd_off > size || cd_size > size - cd_off || n > cd_size / CENTRAL_HDR || n == 0)
+        return;
+    fe_cdent *cd = calloc((size_t)n, sizeof *cd);
+    uint64_t *offs = malloc(((size_t)n + 1) * sizeof *offs);
+    if (!cd || !offs)
+        goto fail;
+    const uint8_t *q = img + cd_off, *end = img + cd_off + cd_size;
+    for (uint64_t i = 0; i < n; i++) {
+        if ((size_t)(end - q) < CENTRAL_HDR || le32(q) != SIG_CENTRAL)
+            goto fail;
+        fe_cdent *c = &cd[i];
+        uint16_t nlen = le16(q + 28), xlen = le16(q + 30), clen = le16(q + 32);
+        if ((size_t)(end - q) - CENTRAL_HDR < (size_t)nlen + xlen + clen)
+            goto fail;
+        c->flags = le16(q + 8);
+        c->method = le16(q + 10);
+        c->crc = le32(q + 16);
+        c->csize = le32(q + 20);
+        c->usize = le32(q + 24);
+        c->hdr_off = le32(q + 42);
+        c->nlen = nlen;
+        c->name = q + CENTRAL_HDR;
+        c->ok = true;
+        /* zip64: the saturated fields follow in the 0x0001 extra field,
+         * in the order usize, csize, offset */
+        bool need_u = c->usize == 0xFFFFFFFFu, need_c = c->csize == 0xFFFFFFFFu,
+             need_o = c->hdr_off == 0xFFFFFFFFu;
+        if (need_u || need_c || need_o) {
+            c->ok = false;
+            const uint8_t *x = c->name + nlen, *xend = x + xlen;
+            while (xend - x >= 4) {
+                uint16_t id = le16(x), len = le16(x + 2);
+                if (xend - x - 4 < len)
+                    break;
+                if (id == 0x0001) {
+                    const uint8_t *f = x + 4, *fend = f + len;
+                    bool good = true;
+                    uint64_t *want[3] = {need_u ? &c->usize : NULL, need_c ? &c->csize : NULL,
+                                         need_o ? &c->hdr_off : NULL};
+                    for (int k = 0; k < 3; k++) {
+                        if (!want[k])
+                            continue;
+                        if (fend - f < 8) {
+                            good = false;
+                            break;
+                        }
+                        *want[k] = le64(f);
+                        f += 8;
+                    }
+                    c->ok = good;
+                    break;
+                }
+                x += 4 + len;
+            }
+        }
+        if (c->hdr_off >= cd_off)
+            c->ok = false;
+        offs[i] = c->hdr_off;
+        q += CENTRAL_HDR + nlen + xlen + clen;
+    }
+    /* each entry's data must end before the next local header in the
+     * file (or the central directory): that rules out entries whose
+     * declared size runs into, or overlaps, another entry */
+    offs[n] = cd_off;
+    qsort(offs, (size_t)n + 1, sizeof *offs, u64_cmp);
+    for (uint64_t i = 0; i < n; i++) {
+        size_t lo2 = 0, hi = (size_t)n + 1; /* first offset > hdr_off */
+        while (lo2 < hi) {
+            size_t mid = lo2 + (hi - lo2) / 2;
+            if (offs[mid] <= cd[i].hdr_off)
+                lo2 = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo2 > n)
+            cd[i].ok = false;
+        else
+            cd[i].end_limit = offs[lo2];
+    }
+    free(offs);
+    a->cd = cd;
+    a->ncd = (size_t)n;
+    return;
+fail:
+    free(cd);
+    free(offs);
+}
+
+/* For a STORED, unencrypted entry whose local header checks out against
+ * the central directory and the image bounds: its data's offset in the
+ * image. false (use libzip) for anything else. */
+static bool direct_span(const fe_archive *a, const fe_entry *en, uint64_t *data_off)
+{
+    const fe_cdent *c = en->cd;
+    if (!a->image || !c || !c->ok || c->method != 0 || (c->flags & 1) || en->size == 0 ||
+        c->csize != en->size || c->usize != en->size)
+        return false;
+    size_t size = a->image_size;
+    if (size < LOCAL_HDR || c->hdr_off > size - LOCAL_HDR)
+        return false;
+    const uint8_t *h = a->image + c->hdr_off;
+    uint16_t flags = le16(h + 6), nlen = le16(h + 26), xlen = le16(h + 28);
+    if (le32(h) != SIG_LOCAL || (flags & 1) || le16(h + 8) != 0 || nlen != c->nlen)
+        return false;
+    uint64_t off = c->hdr_off + LOCAL_HDR + nlen + xlen; /* no overflow: hdr_off < size */
+    if (off > c->end_limit || en->size > c->end_limit - off || c->end_limit > size)
+        return false;
+    if (memcmp(h + LOCAL_HDR, c->name, nlen) != 0)
+        return false;
+    if (!(flags & 8)) { /* sizes in the local header (else in a data descriptor) */
+        uint32_t lc = le32(h + 18), lu = le32(h + 22);
+        if (!(lc == 0xFFFFFFFFu && lu == 0xFFFFFFFFu) && (lc != c->csize || lu != c->usize))
+            return false;
+    }
+    *data_off = off;
+    return true;
+}
 
 static char *dup_str(const char *s, size_t n)
 {
@@ -99,6 +359,8 @@ void fe_archive_close(fe_archive *a)
     free(a->extra);
     free(a->name);
     free(a->root);
+    free(a->cd);
+    map_release(a->map); /* zero-copy storages keep their own references */
     pthread_mutex_destroy(&a->lock);
     free(a);
 }
@@ -152,6 +414,13 @@ static int index_entries(fe_archive *a, const fe_archive_limits *lim, rt_err *e)
             return rt_err_nomem(e);
         en->index = i;
         en->size = st.size;
+        /* our parse of the same record, if its raw name agrees */
+        if (a->cd && (uint64_t)n == a->ncd) {
+            const char *raw = zip_get_name(a->zip, i, ZIP_FL_ENC_RAW);
+            const fe_cdent *c = &a->cd[i];
+            if (raw && strlen(raw) == c->nlen && memcmp(raw, c->name, c->nlen) == 0)
+                en->cd = c;
+        }
         a->nentries++;
     }
     if (!a->root)
@@ -223,10 +492,57 @@ static int read_version(fe_archive *a, rt_err *e)
     return 0;
 }
 
+/* Maps the file at `path` for a->map. Files that cannot be mapped (not
+ * regular, say) are left to libzip's file source: 0 with a->map NULL. */
+static int map_file(fe_archive *a, const char *path, rt_err *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rt_err_set(e, TSJ_ERR_IO, "%s: cannot open: %s", a->name, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return rt_err_set(e, TSJ_ERR_IO, "%s: cannot open: %s", a->name, strerror(err));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return rt_err_set(e, TSJ_ERR_IO, "%s: cannot open: %s", a->name, strerror(EISDIR));
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        close(fd);
+        return rt_err_set(e, TSJ_ERR_FORMAT, "%s: not a zip archive", a->name);
+    }
+    if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SIZE_MAX) {
+        close(fd);
+        return 0;
+    }
+    /* private and writable: in-place ops on module buffers write to this
+     * process's copy of a page, never to the file */
+    void *base = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (base == MAP_FAILED) {
+        close(fd);
+        return 0;
+    }
+    fe_map *m = malloc(sizeof *m);
+    if (!m) {
+        munmap(base, (size_t)st.st_size);
+        close(fd);
+        return rt_err_nomem(e);
+    }
+    atomic_init(&m->refs, 1);
+    m->fd = fd;
+    m->base = base;
+    m->size = (size_t)st.st_size;
+    a->map = m;
+    return 0;
+}
+
 fe_archive *fe_archive_open_ex(const char *path, const void *data, size_t size,
                                const char *name, const fe_archive_limits *limits, rt_err *e)
 {
-    fe_archive_limits lim = {FE_ARCHIVE_MAX_ENTRIES, FE_ARCHIVE_MAX_TOTAL_BYTES};
+    fe_archive_limits lim = {.max_entries = FE_ARCHIVE_MAX_ENTRIES,
+                             .max_total_bytes = FE_ARCHIVE_MAX_TOTAL_BYTES};
     if (limits && limits->max_entries)
         lim.max_entries = limits->max_entries;
     if (limits && limits->max_total_bytes)
@@ -251,10 +567,15 @@ fe_archive *fe_archive_open_ex(const char *path, const void *data, size_t size,
         goto fail;
     }
 
+    a->verify_storage_crc = limits && limits->verify_storage_crc;
+    a->copy_storages = limits && limits->copy_storages;
+    if (path && map_file(a, path, e))
+        goto fail;
     zip_error_t ze;
     zip_error_init(&ze);
-    zip_source_t *src = path ? zip_source_file_create(path, 0, -1, &ze)
-                             : zip_source_buffer_create(data, size, 0, &ze);
+    zip_source_t *src = a->map ? zip_source_buffer_create(a->map->base, a->map->size, 0, &ze)
+                        : path ? zip_source_file_create(path, 0, -1, &ze)
+                               : zip_source_buffer_create(data, size, 0, &ze);
     if (!src) {
         int code = zip_error_code_zip(&ze), sys = zip_error_code_system(&ze);
         zip_error_fini(&ze);
@@ -279,6 +600,14 @@ fe_archive *fe_archive_open_ex(const char *path, const void *data, size_t size,
     }
     zip_error_fini(&ze);
 
+    if (a->map) {
+        a->image = a->map->base;
+        a->image_size = a->map->size;
+    } else if (!path) {
+        a->image = data;
+        a->image_size = size;
+    }
+    parse_central_dir(a);
     if (index_entries(a, &lim, e) || read_version(a, e))
         goto fail;
     if (!find_entry(a, "data.pkl")) {
@@ -425,16 +754,87 @@ int fe_archive_read(fe_archive *a, const char *rel_name, void **data, size_t *si
     return 0;
 }
 
+/* Reads n bytes at `off` of the mapped file with pread (for a record
+ * whose mapped bytes already back a storage and may have been written). */
+static int pread_all(fe_archive *a, const fe_entry *en, uint64_t off, void *dst, size_t n,
+                     rt_err *e)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = pread(a->map->fd, (char *)dst + done, n - done, (off_t)(off + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return rt_err_set(e, TSJ_ERR_IO, "%s: entry '%s' is truncated (read %zu of %zu bytes)",
+                              a->name, en->rel, done, n);
+        done += (size_t)got;
+    }
+    return 0;
+}
+
 rt_storage *fe_archive_load_storage(fe_archive *a, const char *rel_name, rt_err *e)
 {
-    const fe_entry *en = entry_or_error(a, rel_name, e);
+    fe_entry *en = (fe_entry *)entry_or_error(a, rel_name, e);
     if (!en)
         return NULL;
     if (en->size > SIZE_MAX / 2) {
         rt_err_set(e, TSJ_ERR_LIMIT, "%s: entry '%s' is too large", a->name, en->rel);
         return NULL;
     }
-    rt_storage *s = rt_storage_new_uninit((size_t)en->size, e);
+    size_t n = (size_t)en->size;
+    uint64_t off;
+    if (direct_span(a, en, &off)) {
+        const uint8_t *p = a->image + off;
+        bool zero_copy = a->map && !a->copy_storages && off % RT_ALIGN == 0, reread = false;
+        pthread_mutex_lock(&a->lock);
+        if (en->handed_out)
+            reread = true, zero_copy = false;
+        else if (zero_copy)
+            en->handed_out = true;
+        pthread_mutex_unlock(&a->lock);
+        if (zero_copy) {
+            if (a->verify_storage_crc && crc32_of(p, n) != en->cd->crc) {
+                pthread_mutex_lock(&a->lock);
+                en->handed_out = false;
+                pthread_mutex_unlock(&a->lock);
+                rt_err_set(e, TSJ_ERR_FORMAT, "%s: entry '%s' is corrupt (CRC mismatch)", a->name,
+                           en->rel);
+                return NULL;
+            }
+            atomic_fetch_add_explicit(&a->map->refs, 1, memory_order_relaxed);
+            rt_storage *s = rt_storage_wrap((void *)p, n, map_storage_release, a->map, e);
+            if (!s) {
+                map_release(a->map);
+                pthread_mutex_lock(&a->lock);
+                en->handed_out = false;
+                pthread_mutex_unlock(&a->lock);
+            }
+            return s;
+        }
+        /* a copy: of the image, or of the file when this record's mapped
+         * bytes already back a storage that may have written to them */
+        rt_storage *s = rt_storage_new_uninit(n, e);
+        if (!s)
+            return NULL;
+        if (reread) {
+            if (pread_all(a, en, off, s->data, n, e)) {
+                rt_storage_release(s);
+                return NULL;
+            }
+        } else {
+            memcpy(s->data, p, n);
+        }
+        if (a->verify_storage_crc && crc32_of(s->data, n) != en->cd->crc) {
+            rt_storage_release(s);
+            rt_err_set(e, TSJ_ERR_FORMAT, "%s: entry '%s' is corrupt (CRC mismatch)", a->name,
+                       en->rel);
+            return NULL;
+        }
+        return s;
+    }
+    /* compressed, odd or inconsistent records: libzip, which checks the
+     * sizes and the CRC */
+    rt_storage *s = rt_storage_new_uninit(n, e);
     if (!s)
         return NULL;
     pthread_mutex_lock(&a->lock);

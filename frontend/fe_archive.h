@@ -21,8 +21,46 @@
  * uncompressed size under the limits, `version` present and supported,
  * `data.pkl` present. Reads check actual against declared sizes and the
  * CRC (so overlapping or lying entries fail when read, and a zip bomb
- * stops at the declared sizes, whose total the limit caps). Errors name the archive: "m.pt: missing entry 'data.pkl'",
+ * stops at the declared sizes, whose total the limit caps). Errors name
+ * the archive: "m.pt: missing entry 'data.pkl'",
  * "m.pt: entry 'data/3' is truncated (read 12 of 400 bytes)".
+ *
+ * Memory: an archive opened from a path is mmap'd whole at open
+ * (MAP_PRIVATE, PROT_READ|PROT_WRITE: copy-on-write) and libzip reads from
+ * that mapping. Tensor storage records written by torch.jit.save are
+ * STORED and 64-byte aligned; fe_archive_load_storage returns those as
+ * zero-copy storages pointing into the mapping (owns_data false; each
+ * holds a reference on the mapping, so they outlive fe_archive_close).
+ * Writes through them (in-place ops on module buffers) change only this
+ * process's private copy of the pages, never the file. The mapping is
+ * taken at open: appending to the file, or replacing it by rename or
+ * unlink, does not affect a loaded model. Truncating or rewriting the
+ * file IN PLACE while a model is loaded (e.g. torch.jit.save over the
+ * same path) is not safe, as with any mmap'd file: pages not yet touched
+ * then read the new bytes, or raise SIGBUS past the new end. Deploy by
+ * writing a new file and renaming it over the old one, or set
+ * copy_storages. Archives opened from a buffer never point into it:
+ * their storages are always copies.
+ *
+ * The direct path (zero-copy, or a plain copy for buffers and for
+ * records not 64-byte aligned) is taken only when our own parse of the
+ * central directory and the record's local header agree: signature,
+ * method STORED, not encrypted, name, sizes, and the data lying inside
+ * the file and before the next entry's local header (so a record whose
+ * declared size overlaps another entry is not taken). Anything else
+ * (deflated records, odd headers) goes through libzip as before.
+ *
+ * CRC decision: libzip checks the CRC of every entry it reads, which
+ * includes the pickles, code, `version` and extra files (all small).
+ * Tensor storage records on the direct path are NOT CRC-checked unless
+ * fe_archive_limits.verify_storage_crc is set: checking would read every
+ * page of every weight at load (about 20% of load time, and it defeats
+ * lazy paging of the mapping). Sizes and bounds are always checked, so a
+ * corrupt storage payload loads as wrong numbers, never as an
+ * out-of-bounds read. PyTorch behaves the same and goes further: it
+ * builds miniz with MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS
+ * (cmake/Dependencies.cmake), so torch.jit.load checks no CRC at all,
+ * not even for the pickles or code.
  *
  * Threads: an fe_archive may be used from several threads; reads are
  * serialized by a lock inside. No global state.
@@ -47,10 +85,15 @@
 
 typedef struct fe_archive fe_archive;
 
+/* Limits and options; all-zero is the default. */
 typedef struct fe_archive_limits {
     size_t max_entries;       /* 0: FE_ARCHIVE_MAX_ENTRIES                  */
     uint64_t max_total_bytes; /* sum of declared uncompressed sizes;
                                  0: FE_ARCHIVE_MAX_TOTAL_BYTES              */
+    bool verify_storage_crc;  /* also check the CRC of tensor storage
+                                 records (see "CRC decision" above)         */
+    bool copy_storages;       /* storages are always copies, never point
+                                 into the file mapping                      */
 } fe_archive_limits;
 
 /* Opens the archive at `path` (messages name it as given). NULL with e
@@ -90,10 +133,14 @@ bool fe_archive_has(const fe_archive *a, const char *rel_name, uint64_t *size);
  * "corrupt (CRC mismatch)", ...). */
 int fe_archive_read(fe_archive *a, const char *rel_name, void **data, size_t *size, rt_err *e);
 
-/* Reads the storage record `rel_name` ("data/3", "constants/0") into a new
- * RT_ALIGN-aligned rt_storage whose nbytes is the record's size. The
- * caller owns the returned reference (rt_storage_release). NULL with e
- * set. The caller checks the size against what its tensors need. */
+/* The storage record `rel_name` ("data/3", "constants/0") as a new
+ * RT_ALIGN-aligned rt_storage whose nbytes is the record's size: for a
+ * file archive and a STORED, aligned record, a zero-copy view of the
+ * mapping (see "Memory" above); otherwise a copy. The caller owns the
+ * returned reference (rt_storage_release). NULL with e set. The caller
+ * checks the size against what its tensors need. Loading the same record
+ * twice gives two independent storages (the second is read from the
+ * file, so writes through the first do not show in it). */
 rt_storage *fe_archive_load_storage(fe_archive *a, const char *rel_name, rt_err *e);
 
 /* Source files: every code/<path>.py entry (not *.debug_pkl), sorted by path.

@@ -169,6 +169,7 @@ typedef enum fe_stmt_kind {
     FE_ST_RAISE,     /* raise_: exc NULL for a bare `raise`               */
     FE_ST_ASSERT,    /* assert_: msg may be NULL                          */
     FE_ST_DEL,       /* del: targets                                      */
+    FE_ST_WITH,      /* with_: `with ctx [as target]:` (one item)         */
 } fe_stmt_kind;
 
 struct fe_stmt {
@@ -205,6 +206,10 @@ struct fe_stmt {
             fe_expr *test, *msg;
         } assert_;
         fe_expr_list del; /* DEL */
+        struct {          /* WITH */
+            fe_expr *ctx, *target; /* target NULL without `as` */
+            fe_stmt_list body;
+        } with_;
     } u;
 };
 

@@ -117,6 +117,10 @@ static int emit_attr(fe_em *em, const fe_expr *x, sv *out)
     if (fe_emit_sv(em, x->u.attr.obj, NULL, &obj))
         return -1;
     const char *name = x->u.attr.name;
+    if (!strcmp(name, "__new__") && obj.k == SV_CLASS) {
+        *out = (sv){.k = SV_NEW, .cls = obj.cls, .path = obj.path};
+        return 0;
+    }
     switch (obj.k) {
     case SV_NS:
         if (!strcmp(obj.path, "CONSTANTS") && name[0] == 'c') {
@@ -274,6 +278,18 @@ static int emit_builtin(fe_em *em, const char *name, const fe_expr *x, const rt_
         const rt_type *t = fe_type_from_expr(em->fp, a->items[0], em->e);
         if (!t || (v = fe_emit_value(em, a->items[1], t)) == IR_NONE)
             return -1;
+        /* traced code annotates 0-dim tensors (prim::NumToTensor) as numbers */
+        const char *conv = NULL;
+        if (fe_vtype(em, v)->kind == RT_T_TENSOR)
+            conv = t->kind == RT_T_NUMBER ? "aten::ScalarImplicit"
+                   : t->kind == RT_T_INT  ? "aten::Int"
+                   : t->kind == RT_T_FLOAT ? "aten::Float"
+                                           : NULL;
+        if (conv) {
+            fe_args args1 = {.pos = &v, .npos = 1, .loc = x->loc};
+            if ((v = fe_call_op(em, conv, &args1)) == IR_NONE)
+                return -1;
+        }
         if (!rt_type_equal(fe_vtype(em, v), t) &&
             fe_op_raw(em, "prim::unchecked_cast", &v, 1, &t, 1, &v, x->loc))
             return -1;
@@ -375,6 +391,19 @@ static int emit_call(fe_em *em, const fe_expr *x, const rt_type *hint, sv *out)
     fe_args args;
     ir_vid v;
     switch (fn.k) {
+    case SV_NEW: {
+        /* Class.__new__(Class): a new object; __init__ is called next */
+        if (fn.cls->is_namedtuple)
+            return FE_FAIL(em, TSJ_ERR_UNSUPPORTED, x->loc, "__new__ of a NamedTuple");
+        const rt_type *t = fn.cls->type;
+        ir_nid n = ir_node_append(em->g, em->blk, IR_CREATE_OBJECT, NULL, 0, &t, 1, NULL, 0,
+                                  x->loc, em->e);
+        if (n == IR_NONE)
+            return -1;
+        em->g->nodes[n].cls = fn.cls;
+        *out = val(em->g->nodes[n].out[0]);
+        return 0;
+    }
     case SV_BUILTIN:
         return emit_builtin(em, fn.path, x, hint, out);
     case SV_NS: {

@@ -41,7 +41,8 @@ typedef enum sv_kind {
     SV_CLASS,   /* cls (a NamedTuple constructor, or a class)          */
     SV_FUNC,    /* fn: a free function                                */
     SV_METHOD,  /* fn bound to the object v                           */
-    SV_BUILTIN  /* path: "annotate", "int", "len", ...                */
+    SV_BUILTIN, /* path: "annotate", "int", "len", ...                */
+    SV_NEW      /* Class.__new__: cls                                   */
 } sv_kind;
 
 typedef struct sv {

@@ -665,6 +665,36 @@ static int emit_while(fe_em *em, const fe_stmt *s)
                      s->u.while_.cond);
 }
 
+/* with ctx [as t]: body  ==  t = ctx.__enter__(); body; ctx.__exit__(None, None, None)
+ * (an exception inside the body ends the call, so __exit__ only runs on the
+ * normal path, which is all an inference engine can observe). */
+static int emit_with(fe_em *em, const fe_stmt *s)
+{
+    ir_vid ctx = fe_emit_value(em, s->u.with_.ctx, NULL);
+    if (ctx == IR_NONE)
+        return -1;
+    const rt_type *t = fe_vtype(em, ctx);
+    ir_func *enter = t->kind == RT_T_CLASS && t->cls ? ir_class_find_method(t->cls, "__enter__") : NULL;
+    ir_func *exit_ = t->kind == RT_T_CLASS && t->cls ? ir_class_find_method(t->cls, "__exit__") : NULL;
+    if (!enter || !exit_)
+        return FE_FAIL(em, TSJ_ERR_TYPE, s->loc,
+                       "'with' needs an object whose class has __enter__ and __exit__");
+    fe_args none_args = {.loc = s->loc};
+    ir_vid entered = fe_call_func(em, enter, ctx, &none_args);
+    if (entered == IR_NONE)
+        return -1;
+    if (s->u.with_.target && assign_to(em, s->u.with_.target, entered, s->loc))
+        return -1;
+    if (emit_stmts(em, &s->u.with_.body))
+        return -1;
+    ir_vid nones[3];
+    for (int i = 0; i < 3; i++)
+        if ((nones[i] = fe_const_none(em, s->loc)) == IR_NONE)
+            return -1;
+    fe_args exit_args = {.pos = nones, .npos = 3, .loc = s->loc};
+    return fe_call_func(em, exit_, ctx, &exit_args) == IR_NONE ? -1 : 0;
+}
+
 static int emit_stmt(fe_em *em, const fe_stmt *s)
 {
     if (em->has_ret && em->depth == 0)
@@ -701,6 +731,8 @@ static int emit_stmt(fe_em *em, const fe_stmt *s)
     case FE_ST_CONTINUE:
         return FE_FAIL(em, TSJ_ERR_UNSUPPORTED, s->loc,
                        "break/continue are not supported (the serializer rewrites them)");
+    case FE_ST_WITH:
+        return emit_with(em, s);
     case FE_ST_RAISE:
     case FE_ST_ASSERT:
     case FE_ST_DEL:

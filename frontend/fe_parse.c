@@ -904,7 +904,6 @@ static fe_stmt *fe_parse_simple_stmt(fe_parser *p)
     case FE_TK_NONLOCAL:
     case FE_TK_IMPORT:
     case FE_TK_FROM:
-    case FE_TK_WITH:
     case FE_TK_TRY:
     case FE_TK_ASYNC:
     case FE_TK_CLASS:
@@ -985,6 +984,21 @@ static void fe_parse_stmt(fe_parser *p, fe_vec *out)
         fe_expect(p, FE_TK_COLON);
         s->u.for_.body = fe_parse_block(p);
         fe_no_else(p, "for");
+        break;
+    case FE_TK_WITH:
+        /* with_stmt = "with" expr ("as" target)? ":" block */
+        fe_advance(p);
+        s = fe_new_stmt(p, FE_ST_WITH, loc);
+        s->u.with_.ctx = fe_parse_expr_(p);
+        if (fe_accept(p, FE_TK_AS)) {
+            s->u.with_.target = fe_parse_exprlist(p, true);
+            fe_check_target(p, s->u.with_.target, true);
+        }
+        if (fe_at(p, FE_TK_COMMA))
+            fe_fail(p, TSJ_ERR_UNSUPPORTED, p->tok.loc,
+                    "'with' over several context managers is not supported");
+        fe_expect(p, FE_TK_COLON);
+        s->u.with_.body = fe_parse_block(p);
         break;
     case FE_TK_WHILE:
         fe_advance(p);
@@ -1728,7 +1742,7 @@ static void fe_dump_stmt(fe_out *o, const fe_stmt *s, int ind)
         [FE_ST_IF] = "if",         [FE_ST_FOR] = "for",       [FE_ST_WHILE] = "while",
         [FE_ST_RETURN] = "return", [FE_ST_PASS] = "pass",     [FE_ST_BREAK] = "break",
         [FE_ST_CONTINUE] = "continue", [FE_ST_RAISE] = "raise", [FE_ST_ASSERT] = "assert",
-        [FE_ST_DEL] = "del",
+        [FE_ST_DEL] = "del",       [FE_ST_WITH] = "with",
     };
     fe_out_fmt(o, "(%s", heads[s->kind]);
     fe_out_loc(o, s->loc);
@@ -1800,6 +1814,15 @@ static void fe_dump_stmt(fe_out *o, const fe_stmt *s, int ind)
         break;
     case FE_ST_DEL:
         fe_dump_exprs(o, s->u.del.items, s->u.del.n);
+        break;
+    case FE_ST_WITH:
+        fe_out_str(o, " ");
+        fe_dump_expr(o, s->u.with_.ctx);
+        if (s->u.with_.target) {
+            fe_out_str(o, " as ");
+            fe_dump_expr(o, s->u.with_.target);
+        }
+        fe_dump_stmts(o, &s->u.with_.body, ind + 1);
         break;
     case FE_ST_PASS:
     case FE_ST_BREAK:

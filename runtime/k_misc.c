@@ -127,3 +127,9 @@ int k_list_any(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
     return list_quantifier(c, in, out, false);
 }
+
+int k_set_grad_enabled(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
+{
+    bool v;
+    return rt_arg_bool(c, in[0], "val", &v);
+}

@@ -85,18 +85,10 @@ XFAIL = {
     "interpolate_pool": "load: unknown operator 'aten::upsample_nearest1d' (F.interpolate "
                         "compiles every mode's branch; nearest 2d itself is not reached)",
     "cat_stack_chunk_split": "load: unknown operator 'aten::hstack'",
-    "script_class_local": "load: unsupported attribute access '.__new__' "
-                          "(__torch__.RunningStat.__new__(__torch__.RunningStat): TorchScript classes)",
     "elementwise_mix": "load: unknown operator 'aten::prelu'",
     "gather_scatter": "load: unknown operator 'aten::nonzero'",
     "transformer_stack": "load: unknown operator 'aten::_nested_tensor_from_mask' (in the "
                          "TransformerEncoder fast path, not taken at run time)",
-    "embedding_positions_traced": "call: aten::arange: arange() expects Scalar arguments "
-                                  "(traced code passes annotate(number, "
-                                  "ops.prim.NumToTensor(size)): the 0-dim tensor is not "
-                                  "converted to a number)",
-    "no_grad_block": "load: 'with' statements are not supported here (with torch.no_grad() "
-                     "serializes as no_grad.__new__ + __init__ + `with _0:`)",
     "scalar_list_results": "load: unknown operator 'aten::tolist'",
     "empty_list_results": "load: unknown operator 'aten::tolist'",
 }

@@ -1,3 +1,3 @@
 def f() -> int:
-  with a:
+  with a, b:
     pass
