@@ -27,6 +27,7 @@ struct tsj_options {
     int threads;
     int fold_attributes;
     int cache_size;
+    int mmap_weights; /* map tensor records of a file instead of copying */
 };
 
 /* Boxes v, taking over the caller's reference to it; NULL on OOM (v is

@@ -59,7 +59,9 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
         api_options_default(&m->opts);
     rt_err e;
     rt_err_clear(&e);
-    fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0, .optimize = true};
+    fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0,
+                       .optimize = true,
+                       .copy_weights = m->opts.mmap_weights == 0};
     if (fe_load(path, data, size, &lo, &m->fl, &e)) {
         free(m);
         return api_fail(&e, err);
@@ -277,10 +279,21 @@ static void describe_object(sbuf *b, rt_value obj, const char *name, int depth)
 
 static void describe_ops(sbuf *b, const ir_graph *g, bool *seen)
 {
+    rt_op_id unsupported = rt_op_lookup("prim::UnsupportedOp");
     for (uint32_t i = 0; i < g->nnodes; i++) {
         const ir_node *n = &g->nodes[i];
-        if (n->dead || n->kind != IR_OP || seen[n->op])
+        if (n->dead || n->kind != IR_OP)
             continue;
+        if (n->op == unsupported && n->nin > 0) {
+            /* the operator's name is the node's first input, a constant */
+            const ir_node *d = g->values[n->in[0]].def != IR_NONE
+                                   ? &g->nodes[g->values[n->in[0]].def]
+                                   : NULL;
+            if (d && d->kind == IR_CONST && d->attr.kind == RT_STR)
+                sb_printf(b, "%-48s %-8s %s\n", rt_str_cstr(d->attr), "MISSING",
+                          "not supported: fails if this path runs");
+            continue;
+        }
         seen[n->op] = true;
     }
 }

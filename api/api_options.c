@@ -12,6 +12,7 @@ void api_options_default(struct tsj_options *o)
     o->threads = 0;
     o->fold_attributes = 1;
     o->cache_size = 16;
+    o->mmap_weights = 1;
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -49,6 +50,11 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
             return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                               "option 'fold_attributes' must be 'true' or 'false'");
         o->fold_attributes = !strcmp(value, "true");
+    } else if (!strcmp(key, "mmap_weights")) {
+        if (strcmp(value, "true") && strcmp(value, "false"))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'mmap_weights' must be 'true' or 'false'");
+        o->mmap_weights = !strcmp(value, "true");
     } else if (!strcmp(key, "cache_size")) {
         if (parse_int(value, 1, 1 << 20, &v))
             return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
@@ -57,7 +63,7 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
     } else {
         return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                           "unknown option '%s' (known: mode, threads, fold_attributes, "
-                          "cache_size)",
+                          "cache_size, mmap_weights)",
                           key);
     }
     return 0;

@@ -29,6 +29,8 @@ static const rt_type *bound(const bindings *b, const char *name)
  * float, str for Device), -1 not at all. Binds type variables. */
 static int fit(fe_em *em, const rt_type *have, const rt_type *want, int fixed_len, bindings *b)
 {
+    if (have->kind == RT_T_ANY)
+        return 0; /* e.g. the result of an unsupported operator */
     switch (want->kind) {
     case RT_T_ANY: return 1;
     case RT_T_VAR: {
@@ -213,14 +215,34 @@ static void describe_args(fe_em *em, const fe_args *args, char *buf, size_t size
     }
 }
 
+/* An operator the table lacks: the model still loads; the call fails with
+ * a clear error if that path runs (dead branches disappear at load). */
+static ir_vid defer_unknown(fe_em *em, const char *qualname, const fe_args *args)
+{
+    int n = 1 + args->npos + args->nkw;
+    ir_vid *in = RT_ARENA_ARRAY(em->a, ir_vid, n);
+    rt_value name;
+    if (!in || rt_str_from_cstr(qualname, &name, em->e))
+        return in ? IR_NONE : (rt_err_nomem(em->e), IR_NONE);
+    if ((in[0] = fe_const_val(em, name, &rt_type_str, args->loc)) == IR_NONE)
+        return IR_NONE;
+    for (int i = 0; i < args->npos; i++)
+        in[1 + i] = args->pos[i];
+    for (int i = 0; i < args->nkw; i++)
+        in[1 + args->npos + i] = args->kw[i];
+    const rt_type *any = &rt_type_any;
+    ir_vid out;
+    if (fe_op_raw(em, "prim::UnsupportedOp", in, n, &any, 1, &out, args->loc))
+        return IR_NONE;
+    return out;
+}
+
 ir_vid fe_call_op(fe_em *em, const char *qualname, const fe_args *args)
 {
     rt_op_id ids[MAX_OVERLOADS];
     int n = rt_ops_find(qualname, ids, MAX_OVERLOADS);
-    if (n == 0) {
-        FE_FAIL(em, TSJ_ERR_UNSUPPORTED, args->loc, "unknown operator '%s'", qualname);
-        return IR_NONE;
-    }
+    if (n == 0)
+        return defer_unknown(em, qualname, args);
     if (n > MAX_OVERLOADS)
         n = MAX_OVERLOADS;
     int best = -1, best_score = -1;
@@ -365,7 +387,7 @@ ir_vid fe_call_func(fe_em *em, ir_func *fn, ir_vid self, const fe_args *args)
             const rt_type *t = d.kind == RT_NONE ? &rt_type_none : fn->args[i].type;
             if ((in[i] = fe_const_val(em, rt_value_retain(d), t, args->loc)) == IR_NONE)
                 return IR_NONE;
-        } else if (!rt_type_subtype(fe_vtype(em, in[i]), fn->args[i].type) &&
+        } else if (!fe_fits(fe_vtype(em, in[i]), fn->args[i].type) &&
                    !(fn->args[i].type->kind == RT_T_FLOAT &&
                      fe_vtype(em, in[i])->kind == RT_T_INT)) {
             char a[128], b[128];

@@ -891,6 +891,11 @@ ir_vid fe_emit_cond(fe_em *em, const fe_expr *x)
     rt_tkind k = fe_vtype(em, v)->kind;
     if (k == RT_T_BOOL)
         return v;
+    if (k == RT_T_ANY) {
+        const rt_type *bt = &rt_type_bool;
+        ir_vid b;
+        return fe_op_raw(em, "prim::unchecked_cast", &v, 1, &bt, 1, &b, x->loc) ? IR_NONE : b;
+    }
     if (k == RT_T_TENSOR || k == RT_T_INT || k == RT_T_FLOAT) {
         fe_args args = {.pos = &v, .npos = 1, .loc = x->loc};
         return fe_call_op(em, "aten::Bool", &args);

@@ -83,6 +83,12 @@ ir_vid fe_const_none(fe_em *em, rt_loc loc);
 /* An op node by full name with explicit output types; outputs in out[]. */
 int fe_op_raw(fe_em *em, const char *full_name, const ir_vid *in, int nin,
               const rt_type *const *out_types, int nout, ir_vid *out, rt_loc loc);
+/* Can a value of static type `have` be used as `want`? Subtyping, plus
+ * Any (the result of an unsupported operator, checked when it runs). */
+static inline bool fe_fits(const rt_type *have, const rt_type *want)
+{
+    return have->kind == RT_T_ANY || rt_type_subtype(have, want);
+}
 /* Smallest common type of two, or NULL ("None" + T -> Optional[T]). */
 const rt_type *fe_unify(fe_em *em, const rt_type *a, const rt_type *b);
 

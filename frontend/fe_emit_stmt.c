@@ -154,8 +154,10 @@ const rt_type *fe_unify(fe_em *em, const rt_type *a, const rt_type *b)
         return b;
     if (rt_type_subtype(b, a))
         return a;
-    if (a->kind == RT_T_ANY || b->kind == RT_T_ANY)
-        return &rt_type_any;
+    if (a->kind == RT_T_ANY) /* Any only comes from unsupported operators */
+        return b;
+    if (b->kind == RT_T_ANY)
+        return a;
     if (a->kind == RT_T_TUPLE && b->kind == RT_T_TUPLE && a->n == b->n && a->n <= 32) {
         const rt_type *els[32];
         for (int i = 0; i < a->n; i++)
@@ -305,7 +307,7 @@ static int emit_assign(fe_em *em, const fe_stmt *s)
     if (v == IR_NONE)
         return -1;
     if (ann) {
-        if (!rt_type_subtype(fe_vtype(em, v), ann)) {
+        if (!fe_fits(fe_vtype(em, v), ann)) {
             char a[128], b[128];
             return FE_FAIL(em, TSJ_ERR_TYPE, s->loc, "cannot assign a %s to a variable of type %s",
                            rt_type_format(fe_vtype(em, v), a, sizeof a),
@@ -581,7 +583,7 @@ static int emit_loop(fe_em *em, const fe_stmt *s, ir_vid max_trip, ir_vid cond_i
     for (int i = 0; i < nc; i++) {
         ir_vid v = fe_scope_lookup(em->scope, carried[i]);
         const rt_type *want = fe_vtype(em, init[2 + i]);
-        if (!rt_type_subtype(fe_vtype(em, v), want)) {
+        if (!fe_fits(fe_vtype(em, v), want)) {
             char a[128], bb[128];
             return FE_FAIL(em, TSJ_ERR_TYPE, s->loc,
                            "loop variable '%s' changes type from %s to %s in the loop body",
@@ -780,7 +782,7 @@ int fe_emit_func(fe_program *fp, ir_func *fn, rt_err *e)
     if (!em.has_ret && (em.ret = fe_const_none(&em, fn->loc)) == IR_NONE)
         goto out;
     if (fn->ret) {
-        if (!rt_type_subtype(fe_vtype(&em, em.ret), fn->ret)) {
+        if (!fe_fits(fe_vtype(&em, em.ret), fn->ret)) {
             char a[128], b[128];
             fe_error_at(fp, e, TSJ_ERR_TYPE, fn->loc, "%s returns %s but is declared to return %s",
                         fn->qualname, rt_type_format(fe_vtype(&em, em.ret), a, sizeof a),

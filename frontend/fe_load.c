@@ -157,7 +157,8 @@ int fe_load(const char *path, const void *data, size_t size, const fe_load_opts 
         rt_err_nomem(e);
         goto out;
     }
-    ar = path ? fe_archive_open_file(path, e) : fe_archive_open_buffer(data, size, e);
+    fe_archive_limits limits = {.copy_storages = opts->copy_weights};
+    ar = fe_archive_open_ex(path, path ? NULL : data, size, NULL, &limits, e);
     if (!ar || !(m->prog = ir_program_new(e)))
         goto out;
     m->version = fe_archive_version(ar);

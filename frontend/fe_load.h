@@ -20,6 +20,9 @@ typedef struct fe_loaded {
 typedef struct fe_load_opts {
     bool fold_attributes;   /* fold frozen module attributes (default)    */
     bool optimize;          /* run ir_optimize on each method             */
+    bool copy_weights;      /* copy tensor records instead of mapping the
+                               file (mapped weights crash the process with
+                               SIGBUS if the file is truncated while loaded) */
 } fe_load_opts;
 
 /* Loads from `path`, or from `data`/`size` when path is NULL (the buffer

@@ -227,7 +227,10 @@ TSJ_API tsj_status tsj_options_set_mode(tsj_options *opts, tsj_mode mode);
 TSJ_API tsj_status tsj_options_set_threads(tsj_options *opts, int threads);
 /* Any option by name, so new options never change the ABI. Known keys:
  * "mode" (jit|interp), "threads" (integer), "fold_attributes" (true|false),
- * "cache_size" (integer, compiled specializations kept per method).
+ * "cache_size" (integer, compiled specializations kept per method),
+ * "mmap_weights" (true|false, default true: tensor records of a model file
+ * are mapped, not copied; the file must then not be truncated or rewritten
+ * in place while the model is loaded, or the process gets SIGBUS).
  * An unknown key or a bad value gives TSJ_ERR_INVALID_ARGUMENT. */
 TSJ_API tsj_status tsj_options_set(tsj_options *opts, const char *key, const char *value);
 

@@ -133,3 +133,10 @@ int k_set_grad_enabled(rt_ctx *c, const rt_value *in, int nin, rt_value *out, in
     bool v;
     return rt_arg_bool(c, in[0], "val", &v);
 }
+
+int k_unsupported_op(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
+{
+    return rt_err_set(c->err, TSJ_ERR_UNSUPPORTED,
+                      "operator '%s' is not supported by tsjit (this model reached a call of it)",
+                      nin > 0 && in[0].kind == RT_STR ? rt_str_cstr(in[0]) : "?");
+}
