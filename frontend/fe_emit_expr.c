@@ -268,6 +268,30 @@ static int static_isinstance(const rt_type *have, const rt_type *want)
     return 0;
 }
 
+/* annotate(List[List[float]], x.tolist()): TorchScript takes the nesting
+ * depth and element type from the annotation (prim::tolist). */
+static int emit_tolist(fe_em *em, const fe_expr *obj, const rt_type *t, rt_loc loc, sv *out)
+{
+    int dim = 0;
+    const rt_type *el = t;
+    while (el->kind == RT_T_LIST) {
+        el = el->elems[0];
+        dim++;
+    }
+    int code = el->kind == RT_T_INT ? 0 : el->kind == RT_T_FLOAT ? 1 : el->kind == RT_T_BOOL ? 2 : -1;
+    if (code < 0)
+        return FE_FAIL(em, TSJ_ERR_TYPE, loc, "tolist() needs a List annotation of int, float or bool");
+    ir_vid in[3] = {fe_emit_value(em, obj, NULL), fe_const_int(em, dim, loc),
+                    fe_const_int(em, code, loc)};
+    if (in[0] == IR_NONE || in[1] == IR_NONE || in[2] == IR_NONE)
+        return -1;
+    ir_vid v;
+    if (fe_op_raw(em, "prim::tolist", in, 3, &t, 1, &v, loc))
+        return -1;
+    *out = val(v);
+    return 0;
+}
+
 static int emit_builtin(fe_em *em, const char *name, const fe_expr *x, const rt_type *hint, sv *out)
 {
     const fe_expr_list *a = &x->u.call.args;
@@ -276,7 +300,14 @@ static int emit_builtin(fe_em *em, const char *name, const fe_expr *x, const rt_
         if (a->n != 2)
             return FE_FAIL(em, TSJ_ERR_FORMAT, x->loc, "%s takes a type and a value", name);
         const rt_type *t = fe_type_from_expr(em->fp, a->items[0], em->e);
-        if (!t || (v = fe_emit_value(em, a->items[1], t)) == IR_NONE)
+        if (!t)
+            return -1;
+        const fe_expr *val_x = a->items[1];
+        if (!strcmp(name, "annotate") && val_x->kind == FE_EX_CALL &&
+            val_x->u.call.fn->kind == FE_EX_ATTR && val_x->u.call.args.n == 0 &&
+            !strcmp(val_x->u.call.fn->u.attr.name, "tolist"))
+            return emit_tolist(em, val_x->u.call.fn->u.attr.obj, t, x->loc, out);
+        if ((v = fe_emit_value(em, val_x, t)) == IR_NONE)
             return -1;
         /* traced code annotates 0-dim tensors (prim::NumToTensor) as numbers */
         const char *conv = NULL;

@@ -69,8 +69,40 @@ rt_dtype rt_dtype_promote(rt_dtype a, rt_dtype b)
 
 /* ---- storage ---- */
 
+/* ---- the tensor size limit ----
+ * rt_tensor_empty and the storage constructors refuse buffers larger than
+ * the calling thread's limit. tsj_model_call sets it to the model's
+ * "max_tensor_bytes" option for the duration of the call (and restores the
+ * previous value), so every model keeps its own limit however many threads
+ * call however many models; 0 (the state of every new thread) means the
+ * default, RT_DEFAULT_MAX_TENSOR_BYTES. Kernels run on the calling thread,
+ * so the call's allocations all see the call's limit. */
+#ifndef RT_DEFAULT_MAX_TENSOR_BYTES
+#define RT_DEFAULT_MAX_TENSOR_BYTES ((size_t)1 << 40)
+#endif
+
+static _Thread_local size_t max_tensor_bytes;
+
+size_t rt_tensor_max_bytes(void)
+{
+    return max_tensor_bytes ? max_tensor_bytes : RT_DEFAULT_MAX_TENSOR_BYTES;
+}
+
+size_t rt_tensor_set_max_bytes(size_t limit)
+{
+    size_t old = max_tensor_bytes;
+    max_tensor_bytes = limit;
+    return old;
+}
+
 static rt_storage *storage_alloc(size_t nbytes, bool zero, rt_err *e)
 {
+    size_t limit = rt_tensor_max_bytes();
+    if (nbytes > limit) {
+        rt_err_set(e, TSJ_ERR_LIMIT, "a tensor buffer of %zu bytes exceeds the %zu-byte limit",
+                   nbytes, limit);
+        return NULL;
+    }
     rt_storage *s = malloc(sizeof *s);
     if (!s) {
         rt_err_nomem(e);
@@ -206,8 +238,6 @@ static rt_tensor *tensor_alloc(rt_err *e)
     return t;
 }
 
-#define RT_MAX_TENSOR_BYTES ((size_t)1 << 40)
-
 rt_tensor *rt_tensor_empty(rt_dtype dtype, int ndim, const int64_t *shape, rt_err *e)
 {
     if (!rt_dtype_valid(dtype)) {
@@ -222,10 +252,18 @@ rt_tensor *rt_tensor_empty(rt_dtype dtype, int ndim, const int64_t *shape, rt_er
     int64_t numel = rt_shape_numel(ndim, shape, e);
     if (numel < 0)
         return NULL;
-    size_t esz = rt_dtype_size(dtype);
-    if ((uint64_t)numel > RT_MAX_TENSOR_BYTES / esz) {
-        rt_err_set(e, TSJ_ERR_LIMIT, "tensor of %lld elements exceeds the %zu-byte limit",
-                   (long long)numel, RT_MAX_TENSOR_BYTES);
+    size_t esz = rt_dtype_size(dtype), limit = rt_tensor_max_bytes();
+    if ((uint64_t)numel > limit / esz) {
+        char sh[256];
+        rt_shape_str(ndim, shape, sh, sizeof sh);
+        if ((uint64_t)numel <= (uint64_t)INT64_MAX / esz)
+            rt_err_set(e, TSJ_ERR_LIMIT,
+                       "a %s tensor of shape %s (%lld bytes) exceeds the %zu-byte limit",
+                       rt_dtype_get(dtype)->name, sh, (long long)((uint64_t)numel * esz), limit);
+        else
+            rt_err_set(e, TSJ_ERR_LIMIT,
+                       "a %s tensor of shape %s (more than %lld bytes) exceeds the %zu-byte limit",
+                       rt_dtype_get(dtype)->name, sh, (long long)INT64_MAX, limit);
         return NULL;
     }
     rt_storage *s = rt_storage_new_uninit((size_t)numel * esz, e);

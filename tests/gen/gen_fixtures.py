@@ -80,18 +80,7 @@ FP64 = dict(rtol=1e-9, atol=1e-12)
 # Fixtures that fail in tsjit today because of a tsjit bug or a missing
 # operator / construct: name -> reason (the error text seen). The test keeps
 # running them; an xfail that starts passing is reported, not failed.
-XFAIL = {
-    "attention_einsum": "load: unknown operator 'aten::einsum'",
-    "interpolate_pool": "load: unknown operator 'aten::upsample_nearest1d' (F.interpolate "
-                        "compiles every mode's branch; nearest 2d itself is not reached)",
-    "cat_stack_chunk_split": "load: unknown operator 'aten::hstack'",
-    "elementwise_mix": "load: unknown operator 'aten::prelu'",
-    "gather_scatter": "load: unknown operator 'aten::nonzero'",
-    "transformer_stack": "load: unknown operator 'aten::_nested_tensor_from_mask' (in the "
-                         "TransformerEncoder fast path, not taken at run time)",
-    "scalar_list_results": "load: unknown operator 'aten::tolist'",
-    "empty_list_results": "load: unknown operator 'aten::tolist'",
-}
+XFAIL = {}
 
 
 def fixed_hash_seed():
