@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api_internal.h"
+#include "cg.h"
 #include "fe_load.h"
 #include "ir.h"
 #include "rt_interp.h"
@@ -17,6 +18,7 @@ struct tsj_model {
     struct tsj_options opts;
     fe_loaded *fl;
     char **signatures; /* per method, "forward(Tensor x) -> Tensor" */
+    cg_method **jit;   /* per method: specialization cache, compiled code */
     size_t nmethods;
 };
 
@@ -69,8 +71,20 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
     apply_threads(m->opts.threads);
     m->nmethods = fe_loaded_method_count(m->fl);
     m->signatures = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->signatures);
-    for (size_t i = 0; m->signatures && i < m->nmethods; i++)
-        m->signatures[i] = signature_text(fe_loaded_method(m->fl, i));
+    m->jit = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->jit);
+    if (!m->signatures || !m->jit) {
+        tsj_model_free(m);
+        return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < m->nmethods; i++) {
+        const ir_func *f = fe_loaded_method(m->fl, i);
+        m->signatures[i] = signature_text(f);
+        if (f->graph &&
+            !(m->jit[i] = cg_method_new(f, m->fl->prog->root, m->opts.cache_size, &e))) {
+            tsj_model_free(m);
+            return api_fail(&e, err);
+        }
+    }
     *out = m;
     return TSJ_OK;
 }
@@ -97,6 +111,9 @@ TSJ_API void tsj_model_free(tsj_model *model)
         return;
     for (size_t i = 0; model->signatures && i < model->nmethods; i++)
         free(model->signatures[i]);
+    for (size_t i = 0; model->jit && i < model->nmethods; i++)
+        cg_method_free(model->jit[i]);
+    free(model->jit);
     free(model->signatures);
     fe_loaded_free(model->fl);
     free(model);
@@ -174,7 +191,14 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_valu
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
                          "model, method, args and result must not be NULL");
     *result = NULL;
-    ir_func *f = fe_loaded_find_method(model->fl, method);
+    ir_func *f = NULL;
+    size_t mi = 0;
+    for (; mi < model->nmethods; mi++) {
+        if (!strcmp(fe_loaded_method(model->fl, mi)->name, method)) {
+            f = fe_loaded_method(model->fl, mi);
+            break;
+        }
+    }
     if (!f || !f->graph)
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
                          "the model has no method '%s' (see tsjit info for its methods)", method);
@@ -189,7 +213,10 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_valu
         rt_err e;
         rt_err_clear(&e);
         rt_value out;
-        if (rt_interp_run(f->graph, bound, (int)f->nargs, &out, 1, &io, &e)) {
+        int rc = model->opts.mode == TSJ_MODE_JIT && model->jit[mi]
+                     ? cg_method_call(model->jit[mi], bound, (int)f->nargs, &out, &io, &e)
+                     : rt_interp_run(f->graph, bound, (int)f->nargs, &out, 1, &io, &e);
+        if (rc) {
             st = api_fail(&e, err);
         } else if (!(*result = api_box(out))) {
             st = api_failf(err, TSJ_ERR_NOMEM, "out of memory");
@@ -298,6 +325,32 @@ static void describe_ops(sbuf *b, const ir_graph *g, bool *seen)
     }
 }
 
+static tsj_status describe_jit(tsj_model *model, const char *what, const char *method,
+                               tsj_value *const *args, size_t nargs, char **text, tsj_error **err)
+{
+    const char *name = method ? method : "forward";
+    size_t mi = 0;
+    while (mi < model->nmethods && strcmp(fe_loaded_method(model->fl, mi)->name, name))
+        mi++;
+    if (mi == model->nmethods || !model->jit[mi])
+        return api_failf(err, TSJ_ERR_INVALID_ARGUMENT, "the model has no method '%s'", name);
+    const ir_func *f = fe_loaded_method(model->fl, mi);
+    rt_err e;
+    rt_err_clear(&e);
+    if (!strcmp(what, "cache"))
+        return cg_method_cache_describe(model->jit[mi], text, &e) ? api_fail(&e, err) : TSJ_OK;
+    rt_value stack_args[16];
+    rt_value *bound = f->nargs <= 16 ? stack_args : malloc(sizeof *bound * f->nargs);
+    if (!bound)
+        return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+    tsj_status st = bind_args(model, f, args, nargs, bound, err);
+    if (st == TSJ_OK && cg_method_describe(model->jit[mi], bound, (int)f->nargs, text, &e))
+        st = api_fail(&e, err);
+    if (bound != stack_args)
+        free(bound);
+    return st;
+}
+
 TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const char *method,
                                       tsj_value *const *args, size_t nargs, char **text,
                                       tsj_error **err)
@@ -344,10 +397,7 @@ TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const 
         free(seen);
     } else if (!strcmp(what, "jit") || !strcmp(what, "cache")) {
         free(b.s);
-        return api_failf(err, TSJ_ERR_NOT_IMPLEMENTED,
-                         "describe '%s' is not supported yet: this build runs every method in the "
-                         "interpreter",
-                         what);
+        return describe_jit(model, what, method, args, nargs, text, err);
     } else {
         free(b.s);
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,

@@ -52,4 +52,9 @@ typedef struct cg_stats {
 } cg_stats;
 void cg_method_stats(cg_method *m, cg_stats *out);
 
+/* Disposes the process-wide JIT (LLJIT, target machine). Only for the
+ * end of a process that wants a clean leak report (tests, valgrind):
+ * every cg_method must be freed before, and no compile may follow. */
+void cg_shutdown(void);
+
 #endif /* CG_H */

@@ -192,11 +192,23 @@ static void emit_block(cg_em *m, ir_bid b)
     }
 }
 
-static void add_fn_attr(cg_em *m, const char *k, const char *v)
+static void add_fn_attr(cg_em *m, LLVMValueRef fn, const char *k, const char *v)
 {
-    LLVMAddAttributeAtIndex(m->F, LLVMAttributeFunctionIndex,
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(m->C, k, (unsigned)strlen(k), v,
                                                       (unsigned)strlen(v)));
+}
+
+void cg_em_fn_attrs(cg_em *m, LLVMValueRef fn)
+{
+    add_fn_attr(m, fn, "prefer-vector-width", cg_jit_vector_width());
+    add_fn_attr(m, fn, "min-legal-vector-width", "0");
+}
+
+static void add_enum_attr(cg_em *m, LLVMValueRef fn, const char *k)
+{
+    unsigned id = LLVMGetEnumAttributeKindForName(k, strlen(k));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(m->C, id, 0));
 }
 
 int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e)
@@ -227,8 +239,11 @@ int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e)
     m.e = e;
     LLVMTypeRef fty = LLVMFunctionType(m.i32, &m.ptr, 1, 0);
     m.F = LLVMAddFunction(m.M, name, fty);
-    add_fn_attr(&m, "prefer-vector-width", cg_jit_vector_width());
-    add_fn_attr(&m, "min-legal-vector-width", "0");
+    cg_em_fn_attrs(&m, m.F);
+    /* the entry is calls and branches: no optimization, fast instruction
+     * selection; the fused loops are separate functions, optimized fully */
+    add_enum_attr(&m, m.F, "noinline");
+    add_enum_attr(&m, m.F, "optnone");
     m.call = LLVMGetParam(m.F, 0);
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(m.C, m.F, "entry");
     m.fail = LLVMAppendBasicBlockInContext(m.C, m.F, "fail");
@@ -244,6 +259,9 @@ int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e)
     if (!m.err)
         LLVMBuildRet(m.B, cg_em_i32(&m, 0));
     LLVMDisposeBuilder(m.B);
+    for (int i = 0; i < m.nkernels; i++)
+        free(m.kernels[i].key);
+    free(m.kernels);
     if (m.err) {
         LLVMDisposeModule(m.M);
         LLVMOrcDisposeThreadSafeContext(tsc);

@@ -15,7 +15,10 @@
  *   guarded group:  all(cg_rt_guard(input))  ? fast loop : every member
  *                   through cg_rt_node (the interpreter's kernels)
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include <llvm-c/DebugInfo.h>
 
 #include "cg_llvm.h"
 #include "rt_broadcast.h"
@@ -197,12 +200,18 @@ bool cg_ew_fusable(const cg_spec *s, const ir_node *n)
     }
     case C_MFILL: {
         const cg_meta *mk = &s->meta[n->in[1]];
+        const cg_meta *val = &s->meta[n->in[2]];
         return x->kind == RT_TENSOR && mk->kind == RT_TENSOR && mk->dtype == RT_BOOL_ &&
-               ct != RT_BOOL_ && x->dtype == o->dtype;
+               ct != RT_BOOL_ && x->dtype == o->dtype &&
+               !(ct == RT_I64 && val->kind == RT_FLOAT); /* no float → int casts */
     }
     case C_TO:
-        /* a real conversion only: same dtype returns self (an alias) */
-        return x->kind == RT_TENSOR && x->dtype != o->dtype && n->nin >= 2;
+        /* a real conversion only: same dtype returns self (an alias);
+         * float to integer is left to the kernel (out-of-range values are
+         * poison for LLVM's fptosi, whatever the C cast does) */
+        return x->kind == RT_TENSOR && x->dtype != o->dtype && n->nin >= 2 &&
+               !(rt_dtype_is_float(x->dtype) && !rt_dtype_is_float(o->dtype) &&
+                 o->dtype != RT_BOOL_);
     default:
         return false;
     }
@@ -551,6 +560,7 @@ typedef struct gen {
     int nops;
     int nd;
     int64_t shape[RT_MAX_DIMS];
+    LLVMValueRef flat_n; /* runtime trip count of a flat loop, or NULL */
     env_ent *scalars; /* preloaded scalar inputs */
     int nscalars;
 } gen;
@@ -641,7 +651,8 @@ static void emit_nest(gen *G, int d, LLVMValueRef *iv)
     iv[d] = i;
     emit_nest(G, d + 1, iv);
     LLVMValueRef next = LLVMBuildNUWAdd(m->B, i, cg_em_i64(m, 1), "");
-    LLVMValueRef done = LLVMBuildICmp(m->B, LLVMIntEQ, next, cg_em_i64(m, G->shape[d]), "");
+    LLVMValueRef bound = G->flat_n ? G->flat_n : cg_em_i64(m, G->shape[d]);
+    LLVMValueRef done = LLVMBuildICmp(m->B, LLVMIntEQ, next, bound, "");
     LLVMBasicBlockRef latch = LLVMGetInsertBlock(m->B);
     LLVMBuildCondBr(m->B, done, exit, body);
     LLVMValueRef vals[2] = {cg_em_i64(m, 0), next};
@@ -659,6 +670,364 @@ static void bstrides(const cg_group *gr, int nd, const int64_t *shape, int64_t *
         int k = d - (gr->ndim - nd);
         st[d] = (k < 0 || shape[k] == 1) ? 0 : cs[k];
     }
+}
+
+/* The kernel function of a group: one per distinct loop (op sequence,
+ * dtypes, strides, constants; for a flat loop the length is an argument),
+ * so identical groups share code. Arguments: operand base pointers
+ * (outputs first), runtime scalars (double or i64), the length if flat. */
+static void key_value(cg_buf *k, const rt_value *c)
+{
+    if (!c)
+        cg_buf_puts(k, "?");
+    else if (c->kind == RT_INT)
+        cg_buf_printf(k, "i%lld", (long long)c->u.i);
+    else if (c->kind == RT_FLOAT)
+        cg_buf_printf(k, "f%a", c->u.f);
+    else if (c->kind == RT_BOOL)
+        cg_buf_printf(k, "b%d", c->u.b);
+    else if (c->kind == RT_STR)
+        cg_buf_printf(k, "s%s", rt_str_cstr(*c));
+    else
+        cg_buf_printf(k, "k%d", c->kind);
+}
+
+static LLVMValueRef kernel_for(cg_em *m, gen *G, bool flat, int nrs)
+{
+    const cg_spec *s = m->s;
+    const cg_group *gr = G->gr;
+    cg_buf k = {0};
+    cg_buf_printf(&k, "%s nd%d:", flat ? "flat" : "nest", G->nd);
+    if (!flat)
+        for (int d = 0; d < G->nd; d++)
+            cg_buf_printf(&k, "%lld,", (long long)G->shape[d]);
+    for (int i = 0; i < G->nops; i++) {
+        /* rank matters beyond strides: a 0-dim operand does not promote */
+        cg_buf_printf(&k, "|%c%d/%d:", G->ops[i].out ? 'o' : 'i', G->ops[i].dtype,
+                      s->meta[G->ops[i].v].ndim);
+        for (int d = 0; d < G->nd; d++)
+            cg_buf_printf(&k, "%lld,", (long long)G->ops[i].st[d]);
+    }
+    for (int i = 0; i < G->nscalars; i++) {
+        cg_buf_printf(&k, "|s%d:", s->meta[G->scalars[i].v].kind);
+        key_value(&k, ir_value_const(s->g, G->scalars[i].v));
+    }
+    for (uint32_t i = 0; i < gr->nnodes; i++) {
+        const ir_node *n = &s->g->nodes[gr->nodes[i]];
+        cg_buf_printf(&k, "|n%d>%d(", (int)n->op, s->meta[n->out[0]].dtype);
+        for (uint32_t a = 0; a < n->nin; a++) {
+            ir_vid v = n->in[a];
+            int ref = -1;
+            for (uint32_t j = 0; j < i && ref < 0; j++)
+                if (s->g->nodes[gr->nodes[j]].out[0] == v)
+                    ref = (int)j;
+            if (ref >= 0) {
+                cg_buf_printf(&k, "m%d,", ref);
+                continue;
+            }
+            for (int j = 0; j < G->nops && ref < 0; j++)
+                if (!G->ops[j].out && G->ops[j].v == v)
+                    ref = j;
+            if (ref >= 0) {
+                cg_buf_printf(&k, "o%d,", ref);
+                continue;
+            }
+            for (int j = 0; j < G->nscalars && ref < 0; j++)
+                if (G->scalars[j].v == v)
+                    ref = j;
+            if (ref >= 0) {
+                cg_buf_printf(&k, "s%d,", ref);
+                continue;
+            }
+            key_value(&k, ir_value_const(s->g, v));
+            cg_buf_puts(&k, ",");
+        }
+        cg_buf_puts(&k, ")");
+        for (int j = 0; j < G->nops; j++)
+            if (G->ops[j].out && G->ops[j].v == n->out[0])
+                cg_buf_printf(&k, ">o%d", j);
+    }
+    if (k.oom) {
+        free(k.s);
+        rt_err_nomem(m->e);
+        return NULL;
+    }
+    for (int i = 0; i < m->nkernels; i++)
+        if (!strcmp(m->kernels[i].key, k.s)) {
+            free(k.s);
+            return m->kernels[i].fn;
+        }
+    /* a new kernel function */
+    LLVMTypeRef pt[G->nops + nrs + 1];
+    int np = 0;
+    for (int i = 0; i < G->nops; i++)
+        pt[np++] = m->ptr;
+    int rsk[G->nscalars + 1];
+    for (int i = 0; i < G->nscalars; i++) {
+        const rt_value *c = ir_value_const(s->g, G->scalars[i].v);
+        rsk[i] = c ? -1 : np;
+        if (!c)
+            pt[np++] = s->meta[G->scalars[i].v].kind == RT_FLOAT ? m->f64 : m->i64;
+    }
+    if (flat)
+        pt[np++] = m->i64;
+    char name[96];
+    snprintf(name, sizeof name, "%s.k%d", LLVMGetValueName(m->F), m->nkernels);
+    LLVMValueRef fn = LLVMAddFunction(m->M, name, LLVMFunctionType(m->vd, pt, (unsigned)np, 0));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+    for (int i = 0; i < G->nops; i++)
+        LLVMAddAttributeAtIndex(fn, (unsigned)i + 1, LLVMCreateEnumAttribute(m->C, noalias, 0));
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(m->C, nounwind, 0));
+    cg_em_fn_attrs(m, fn);
+    /* emit its body with the emitter pointed at it */
+    LLVMValueRef saveF = m->F;
+    LLVMBuilderRef saveB = m->B;
+    m->F = fn;
+    m->B = LLVMCreateBuilderInContext(m->C);
+    LLVMPositionBuilderAtEnd(m->B, LLVMAppendBasicBlockInContext(m->C, fn, "entry"));
+    LLVMValueRef saved_base[G->nops];
+    for (int i = 0; i < G->nops; i++) {
+        saved_base[i] = G->ops[i].base;
+        G->ops[i].base = LLVMGetParam(fn, (unsigned)i);
+    }
+    for (int i = 0; i < G->nscalars; i++) {
+        env_ent *e = &G->scalars[i];
+        const rt_value *c = ir_value_const(s->g, e->v);
+        if (c) {
+            e->val = scalar_const(m, *c);
+        } else if (s->meta[e->v].kind == RT_FLOAT) {
+            e->val = (rv){LLVMGetParam(fn, (unsigned)rsk[i]), RT_F64};
+        } else {
+            e->val = (rv){LLVMGetParam(fn, (unsigned)rsk[i]), RT_I64};
+            if (s->meta[e->v].kind == RT_BOOL)
+                e->val = cvt(m, e->val, RT_BOOL_);
+        }
+    }
+    G->flat_n = flat ? LLVMGetParam(fn, (unsigned)(np - 1)) : NULL;
+    LLVMValueRef iv[RT_MAX_DIMS];
+    emit_nest(G, 0, iv);
+    LLVMBuildRetVoid(m->B);
+    LLVMDisposeBuilder(m->B);
+    m->F = saveF;
+    m->B = saveB;
+    for (int i = 0; i < G->nops; i++)
+        G->ops[i].base = saved_base[i];
+    G->flat_n = NULL;
+    if (m->nkernels == m->cap_kernels) {
+        int cap = m->cap_kernels ? m->cap_kernels * 2 : 16;
+        void *p = realloc(m->kernels, sizeof *m->kernels * (size_t)cap);
+        if (!p) {
+            free(k.s);
+            rt_err_nomem(m->e);
+            return NULL;
+        }
+        m->kernels = p;
+        m->cap_kernels = cap;
+    }
+    m->kernels[m->nkernels].key = k.s;
+    m->kernels[m->nkernels].fn = fn;
+    m->nkernels++;
+    return fn;
+}
+
+/* ---- small linear layers ---------------------------------------------------------
+ * y = x W^T + b with W (and b) constants, float32, small enough that the
+ * GEMM call's fixed cost dominates: a loop nest over a transposed copy of
+ * W made at compile time, y[m, :] = b + sum_k x[m, k] * Wt[k, :], whose
+ * inner loop over n the vectorizer widens. */
+
+#define CG_LINEAR_MAX_FLOPS (64 * 1024)
+
+bool cg_linear_emittable(const cg_spec *s, const ir_node *n)
+{
+    if (n->kind != IR_OP || n->op != RT_OP_linear || n->nin != 3 || n->nout != 1)
+        return false;
+    const cg_meta *x = &s->meta[n->in[0]], *o = &s->meta[n->out[0]];
+    const rt_value *w = ir_value_const(s->g, n->in[1]), *b = ir_value_const(s->g, n->in[2]);
+    if (x->kind != RT_TENSOR || !x->shaped || !x->contig || x->dtype != RT_F32 || x->ndim < 1 ||
+        !w || w->kind != RT_TENSOR || !b || o->kind != RT_TENSOR || !o->shaped)
+        return false;
+    const rt_tensor *wt = w->u.tensor;
+    if (wt->dtype != RT_F32 || wt->ndim != 2 || wt->shape[1] != x->shape[x->ndim - 1])
+        return false;
+    if (b->kind == RT_TENSOR) {
+        const rt_tensor *bt = b->u.tensor;
+        if (bt->dtype != RT_F32 || bt->ndim != 1 || bt->shape[0] != wt->shape[0])
+            return false;
+    } else if (b->kind != RT_NONE) {
+        return false;
+    }
+    int64_t M = cg_meta_numel(x) / (x->shape[x->ndim - 1] ? x->shape[x->ndim - 1] : 1);
+    int64_t flops = M * wt->shape[0] * wt->shape[1];
+    return flops > 0 && flops <= CG_LINEAR_MAX_FLOPS;
+}
+
+/* A contiguous float copy of a constant tensor, transposed when 2-D
+ * (owned by the spec). */
+static float *const_copy(cg_spec *s, const rt_tensor *t, bool transpose)
+{
+    int64_t n = rt_tensor_numel(t);
+    float *p = rt_arena_alloc(&s->arena, sizeof(float) * (size_t)(n ? n : 1));
+    if (!p)
+        return NULL;
+    rt_iter it;
+    rt_iter_init(&it, t->ndim, t->shape, t->strides);
+    const float *src = rt_tensor_data(t);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t dst = i;
+        if (transpose) /* element (r, c) of [R, C] goes to (c, r) of [C, R] */
+            dst = (i % t->shape[1]) * t->shape[0] + i / t->shape[1];
+        p[dst] = src[it.off];
+        rt_iter_next(&it);
+    }
+    return p;
+}
+
+/* Loop metadata that keeps LLVM from fully unrolling an outer loop (the
+ * vectorized inner loop is enough; unrolling only costs compile time). */
+static void no_unroll(cg_em *m, LLVMValueRef br)
+{
+    LLVMMetadataRef s = LLVMMDStringInContext2(m->C, "llvm.loop.unroll.disable", 24);
+    LLVMMetadataRef hint = LLVMMDNodeInContext2(m->C, &s, 1);
+    LLVMMetadataRef tmp = LLVMTemporaryMDNode(m->C, NULL, 0);
+    LLVMMetadataRef ops[2] = {tmp, hint};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(m->C, ops, 2);
+    LLVMMetadataReplaceAllUsesWith(tmp, id); /* self-reference; frees tmp */
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(m->C, "llvm.loop", 9),
+                    LLVMMetadataAsValue(m->C, id));
+}
+
+/* void lin(x, y, Wt, b): one per (M, N, K, bias?) in a module */
+static LLVMValueRef linear_kernel(cg_em *m, int64_t M, int64_t N, int64_t K, bool has_bias)
+{
+    char key[128];
+    snprintf(key, sizeof key, "linear %lld %lld %lld %d", (long long)M, (long long)N,
+             (long long)K, has_bias);
+    for (int i = 0; i < m->nkernels; i++)
+        if (!strcmp(m->kernels[i].key, key))
+            return m->kernels[i].fn;
+    char name[96];
+    snprintf(name, sizeof name, "%s.lin%d", LLVMGetValueName(m->F), m->nkernels);
+    LLVMTypeRef pt[4] = {m->ptr, m->ptr, m->ptr, m->ptr};
+    LLVMValueRef fn = LLVMAddFunction(m->M, name, LLVMFunctionType(m->vd, pt, 4, 0));
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+    for (unsigned i = 1; i <= 4; i++)
+        LLVMAddAttributeAtIndex(fn, i, LLVMCreateEnumAttribute(m->C, noalias, 0));
+    cg_em_fn_attrs(m, fn);
+    LLVMBuilderRef B = LLVMCreateBuilderInContext(m->C);
+    LLVMBuilderRef saveB = m->B;
+    LLVMValueRef saveF = m->F;
+    m->B = B;
+    m->F = fn;
+    LLVMValueRef x = LLVMGetParam(fn, 0), y = LLVMGetParam(fn, 1);
+    LLVMValueRef W = LLVMGetParam(fn, 2), Bv = has_bias ? LLVMGetParam(fn, 3) : NULL;
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(m->C, fn, "entry");
+    LLVMPositionBuilderAtEnd(B, entry);
+    /* loop helpers: for (i = 0; i < n; i++) with a phi, body filled by caller */
+#define LOOP_BEGIN(var, n)                                                               \
+    LLVMBasicBlockRef var##_pre = LLVMGetInsertBlock(B);                                 \
+    LLVMBasicBlockRef var##_body = LLVMAppendBasicBlockInContext(m->C, fn, #var);        \
+    LLVMBasicBlockRef var##_exit = LLVMAppendBasicBlockInContext(m->C, fn, #var ".end"); \
+    LLVMBuildBr(B, var##_body);                                                          \
+    LLVMPositionBuilderAtEnd(B, var##_body);                                             \
+    LLVMValueRef var = LLVMBuildPhi(B, m->i64, #var);                                    \
+    int64_t var##_n = (n);
+#define LOOP_END(var, keep)                                                              \
+    {                                                                                    \
+        LLVMValueRef nx = LLVMBuildNUWAdd(B, var, cg_em_i64(m, 1), "");                  \
+        LLVMBasicBlockRef latch = LLVMGetInsertBlock(B);                                 \
+        LLVMValueRef br = LLVMBuildCondBr(                                               \
+            B, LLVMBuildICmp(B, LLVMIntEQ, nx, cg_em_i64(m, var##_n), ""), var##_exit,   \
+            var##_body);                                                                 \
+        if (keep)                                                                        \
+            no_unroll(m, br);                                                            \
+        LLVMValueRef iv[2] = {cg_em_i64(m, 0), nx};                                      \
+        LLVMBasicBlockRef ib[2] = {var##_pre, latch};                                    \
+        LLVMAddIncoming(var, iv, ib, 2);                                                 \
+        LLVMPositionBuilderAtEnd(B, var##_exit);                                         \
+    }
+    unsigned fma = LLVMLookupIntrinsicID("llvm.fmuladd", 12);
+    LLVMTypeRef f32 = m->f32;
+    LLVMValueRef fmaf = LLVMGetIntrinsicDeclaration(m->M, fma, &f32, 1);
+    LLVMTypeRef fmat = LLVMIntrinsicGetType(m->C, fma, &f32, 1);
+    LOOP_BEGIN(mi, M)
+    LLVMValueRef yrow = LLVMBuildInBoundsGEP2(B, m->f32, y, (LLVMValueRef[]){LLVMBuildMul(B, mi, cg_em_i64(m, N), "")}, 1, "");
+    LLVMValueRef xrow = LLVMBuildInBoundsGEP2(B, m->f32, x, (LLVMValueRef[]){LLVMBuildMul(B, mi, cg_em_i64(m, K), "")}, 1, "");
+    {
+        LOOP_BEGIN(ni, N)
+        LLVMValueRef v = Bv ? LLVMBuildLoad2(B, m->f32, LLVMBuildInBoundsGEP2(B, m->f32, Bv, &ni, 1, ""), "")
+                            : LLVMConstReal(m->f32, 0);
+        LLVMBuildStore(B, v, LLVMBuildInBoundsGEP2(B, m->f32, yrow, &ni, 1, ""));
+        LOOP_END(ni, 0)
+    }
+    {
+        LOOP_BEGIN(ki, K)
+        LLVMValueRef xv = LLVMBuildLoad2(B, m->f32, LLVMBuildInBoundsGEP2(B, m->f32, xrow, &ki, 1, ""), "");
+        LLVMValueRef wrow = LLVMBuildInBoundsGEP2(B, m->f32, W, (LLVMValueRef[]){LLVMBuildMul(B, ki, cg_em_i64(m, N), "")}, 1, "");
+        {
+            LOOP_BEGIN(nj, N)
+            LLVMValueRef py = LLVMBuildInBoundsGEP2(B, m->f32, yrow, &nj, 1, "");
+            LLVMValueRef wv = LLVMBuildLoad2(B, m->f32, LLVMBuildInBoundsGEP2(B, m->f32, wrow, &nj, 1, ""), "");
+            LLVMValueRef a[3] = {xv, wv, LLVMBuildLoad2(B, m->f32, py, "")};
+            LLVMBuildStore(B, LLVMBuildCall2(B, fmat, fmaf, a, 3, ""), py);
+            LOOP_END(nj, 0)
+        }
+        LOOP_END(ki, 1)
+    }
+    LOOP_END(mi, 1)
+#undef LOOP_BEGIN
+#undef LOOP_END
+    LLVMBuildRetVoid(B);
+    LLVMDisposeBuilder(B);
+    m->B = saveB;
+    m->F = saveF;
+    if (m->nkernels == m->cap_kernels) {
+        int cap = m->cap_kernels ? m->cap_kernels * 2 : 16;
+        void *p = realloc(m->kernels, sizeof *m->kernels * (size_t)cap);
+        if (!p)
+            return fn; /* not remembered: only costs a duplicate later */
+        m->kernels = p;
+        m->cap_kernels = cap;
+    }
+    m->kernels[m->nkernels].key = strdup(key);
+    if (m->kernels[m->nkernels].key)
+        m->kernels[m->nkernels++].fn = fn;
+    return fn;
+}
+
+static int emit_linear(cg_em *m, const cg_group *gr)
+{
+    cg_spec *s = m->s;
+    LLVMBuilderRef B = m->B;
+    const ir_node *n = &s->g->nodes[gr->nodes[0]];
+    const cg_meta *xm = &s->meta[n->in[0]];
+    const rt_tensor *w = ir_value_const(s->g, n->in[1])->u.tensor;
+    const rt_value *b = ir_value_const(s->g, n->in[2]);
+    int64_t K = xm->shape[xm->ndim - 1], N = w->shape[0], M = cg_meta_numel(xm) / K;
+    float *wt = const_copy(s, w, true);
+    float *bias = b->kind == RT_TENSOR ? const_copy(s, b->u.tensor, false) : NULL;
+    if (!wt || (b->kind == RT_TENSOR && !bias))
+        return rt_err_nomem(m->e);
+    ir_vid yv = n->out[0];
+    LLVMValueRef ybase;
+    if (s->buf_off && s->buf_off[yv] >= 0) {
+        ybase = tensor_data(m, yv, RT_F32);
+    } else {
+        LLVMValueRef a[4] = {m->call, cg_em_i32(m, yv), cg_em_ptrconst(m, &s->meta[yv]),
+                             m->out_slot};
+        LLVMValueRef r = cg_em_call(m, EP_OUT, a, 4);
+        cg_em_check(m, LLVMBuildICmp(B, LLVMIntNE, r, cg_em_i32(m, 0), ""));
+        ybase = LLVMBuildLoad2(B, m->ptr, m->out_slot, "out");
+    }
+    LLVMValueRef xbase = tensor_data(m, n->in[0], RT_F32);
+    LLVMValueRef fn = linear_kernel(m, M, N, K, bias != NULL);
+    LLVMValueRef args[4] = {xbase, ybase, cg_em_ptrconst(m, wt),
+                            bias ? cg_em_ptrconst(m, bias) : LLVMConstPointerNull(m->ptr)};
+    LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, 4, "");
+    return 0;
 }
 
 int cg_emit_group(cg_em *m, const cg_group *gr)
@@ -688,6 +1057,13 @@ int cg_emit_group(cg_em *m, const cg_group *gr)
         LLVMBuildBr(B, done);
         LLVMPositionBuilderAtEnd(B, fast);
     }
+    if (gr->kind == CG_GROUP_LINEAR) {
+        if (emit_linear(m, gr))
+            return -1;
+        LLVMBuildBr(B, done);
+        LLVMPositionBuilderAtEnd(B, done);
+        return 0;
+    }
     operand ops[gr->nins + gr->nouts + 1];
     env_ent scal[gr->nins + 1];
     gen G = {.m = m, .gr = gr, .ops = ops, .nops = 0, .scalars = scal, .nscalars = 0};
@@ -710,6 +1086,9 @@ int cg_emit_group(cg_em *m, const cg_group *gr)
             o->base = LLVMBuildLoad2(B, m->ptr, slot, "out");
         }
     }
+    /* runtime scalars become kernel arguments, constants are baked in */
+    LLVMValueRef rs_args[gr->nins + 1];
+    int nrs = 0;
     for (uint32_t i = 0; i < gr->nins; i++) {
         ir_vid v = gr->ins[i];
         const cg_meta *mt = &s->meta[v];
@@ -726,15 +1105,10 @@ int cg_emit_group(cg_em *m, const cg_group *gr)
         e->v = v;
         const rt_value *c = ir_value_const(s->g, v);
         if (c) {
-            e->val = scalar_const(m, *c);
-        } else if (mt->kind == RT_FLOAT) {
-            LLVMValueRef a[2] = {m->call, cg_em_i32(m, v)};
-            e->val = (rv){cg_em_call(m, EP_SCALAR_F, a, 2), RT_F64};
+            e->val = (rv){NULL, -1}; /* filled in inside the kernel */
         } else {
             LLVMValueRef a[2] = {m->call, cg_em_i32(m, v)};
-            e->val = (rv){cg_em_call(m, EP_SCALAR_I, a, 2), RT_I64};
-            if (mt->kind == RT_BOOL)
-                e->val = cvt(m, e->val, RT_BOOL_);
+            rs_args[nrs++] = cg_em_call(m, mt->kind == RT_FLOAT ? EP_SCALAR_F : EP_SCALAR_I, a, 2);
         }
     }
     /* drop size-1 dims, merge dims contiguous for every operand */
@@ -771,8 +1145,21 @@ int cg_emit_group(cg_em *m, const cg_group *gr)
         }
         G.nd = nd;
         memcpy(G.shape, sh, sizeof(int64_t) * (size_t)nd);
-        LLVMValueRef iv[RT_MAX_DIMS];
-        emit_nest(&G, 0, iv);
+        bool flat = nd == 1;
+        for (int k = 0; k < G.nops && flat; k++)
+            flat = ops[k].st[0] == 0 || ops[k].st[0] == 1;
+        LLVMValueRef fn = kernel_for(m, &G, flat, nrs);
+        if (!fn)
+            return -1;
+        LLVMValueRef args[G.nops + nrs + 1];
+        int na = 0;
+        for (int k = 0; k < G.nops; k++)
+            args[na++] = ops[k].base;
+        for (int k = 0; k < nrs; k++)
+            args[na++] = rs_args[k];
+        if (flat)
+            args[na++] = cg_em_i64(m, sh[0]);
+        LLVMBuildCall2(B, LLVMGlobalGetValueType(fn), fn, args, (unsigned)na, "");
     }
     if (m->err)
         return -1;

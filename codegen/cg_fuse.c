@@ -29,6 +29,7 @@ typedef struct fuser {
     uint32_t ncur, cap;
     int ndim;
     int64_t shape[RT_MAX_DIMS];
+    uint8_t kind;
 } fuser;
 
 static bool is_member_value(const fuser *f, ir_vid v)
@@ -73,6 +74,8 @@ static int close_group(fuser *f)
     gr->anchor = f->cur[f->ncur - 1];
     gr->ndim = f->ndim;
     memcpy(gr->shape, f->shape, sizeof gr->shape);
+    gr->kind = f->kind;
+    f->kind = CG_GROUP_EW;
     s->ngroups++;
     for (uint32_t i = 0; i < f->ncur; i++) {
         s->group_of[f->cur[i]] = (int32_t)(s->ngroups - 1);
@@ -152,6 +155,18 @@ static int fuse_block(fuser *f, ir_bid b)
                 return -1;
             continue;
         }
+        if (cg_linear_emittable(s, n)) {
+            /* its own group: a native loop nest instead of the GEMM call */
+            if (close_group(f) || add_member(f, nid))
+                return -1;
+            f->ndim = s->meta[n->out[0]].ndim;
+            memset(f->shape, 0, sizeof f->shape);
+            memcpy(f->shape, s->meta[n->out[0]].shape, sizeof(int64_t) * (size_t)f->ndim);
+            f->kind = CG_GROUP_LINEAR;
+            if (close_group(f))
+                return -1;
+            continue;
+        }
         if (f->ncur && (!pure_op(n) || reads_member(f, n)) && close_group(f))
             return -1;
         if (n->nblocks) {
@@ -207,6 +222,9 @@ int cg_fuse(cg_spec *s, rt_err *e)
         return rt_err_nomem(e);
     for (uint32_t i = 0; i < s->g->nnodes; i++)
         s->group_of[i] = -1;
+    const char *env = getenv("TSJ_JIT_FUSE");
+    if (env && !strcmp(env, "0"))
+        return 0; /* debugging: every node through its kernel */
     fuser f = {.s = s, .e = e};
     int rc = fuse_block(&f, 0);
     free(f.cur);

@@ -65,7 +65,11 @@ int cg_result_type(const cg_meta *const *ops, int n);
 
 /* One fused loop: member nodes of one block, run at the place of `anchor`
  * (the last member). Iterates over shape[0..ndim). */
+enum { CG_GROUP_EW, CG_GROUP_LINEAR };
+
 typedef struct cg_group {
+    uint8_t kind;       /* CG_GROUP_EW: fused loop; CG_GROUP_LINEAR: one
+                           small aten::linear with constant weights       */
     ir_nid *nodes;      /* members in block order                          */
     uint32_t nnodes;
     ir_nid anchor;
@@ -118,6 +122,9 @@ typedef struct cg_call {
     rt_err *e;
     const rt_interp_opts *opts;
     rt_ctx rtc;
+    rt_tensor **pool;          /* per value, two: the entry's last result
+                                  tensors, reused when nobody else holds
+                                  them; NULL for a concurrent caller       */
 } cg_call;
 
 typedef int32_t (*cg_entry_fn)(cg_call *c);

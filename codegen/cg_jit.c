@@ -296,3 +296,26 @@ void cg_code_free(cg_code *c)
     c->llvm_ir = c->asm_text = NULL;
     c->fn = NULL;
 }
+
+void cg_shutdown(void)
+{
+    pthread_mutex_lock(&J.lock);
+    if (J.jit) {
+        LLVMErrorRef err = LLVMOrcDisposeLLJIT(J.jit);
+        if (err)
+            LLVMConsumeError(err);
+        J.jit = NULL;
+    }
+    if (J.tm)
+        LLVMDisposeTargetMachine(J.tm);
+    J.tm = NULL;
+    LLVMDisposeMessage(J.triple);
+    LLVMDisposeMessage(J.dl);
+    J.triple = J.dl = NULL;
+    free(J.cpu);
+    free(J.features);
+    J.cpu = J.features = NULL;
+    J.status = -1;
+    snprintf(J.msg, sizeof J.msg, "shut down");
+    pthread_mutex_unlock(&J.lock);
+}

@@ -27,7 +27,15 @@ typedef struct cg_em {
     cg_spec *s;
     rt_err *e;
     int err; /* set when emission hit something it cannot do */
+    struct {
+        char *key;
+        LLVMValueRef fn;
+    } *kernels;          /* fused-loop functions of this module, by key   */
+    int nkernels, cap_kernels;
 } cg_em;
+
+/* Target attributes every function gets (vector width). */
+void cg_em_fn_attrs(cg_em *m, LLVMValueRef fn);
 
 /* The entry points of cg_rt.c as LLVM declarations. */
 typedef enum cg_ep {
@@ -43,6 +51,7 @@ LLVMValueRef cg_em_ptrconst(cg_em *m, const void *p);
 
 /* cg_emit_ew.c */
 bool cg_ew_fusable(const cg_spec *s, const ir_node *n);
+bool cg_linear_emittable(const cg_spec *s, const ir_node *n);
 int cg_emit_group(cg_em *m, const cg_group *gr);
 
 /* cg_math.c: vector-friendly float math on scalars of type t (float or

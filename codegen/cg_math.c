@@ -11,8 +11,8 @@
  *            even degree-6 denominator) on [-7.905, 7.905], x itself for
  *            |x| < 4e-4; a few ulp
  *   sigmoid  1 / (1 + exp(-x)), as the interpreter computes it
- *   erf      Abramowitz & Stegun 7.1.26 with the exp above: absolute error
- *            below 1.5e-7
+ *   erf      Abramowitz & Stegun 7.1.26 with the exp above (absolute error
+ *            below 1.5e-7), the Taylor series to x^13 for |x| < 0.5
  * All are written for float (f32); callers keep float64 on kernels.
  */
 #include <string.h>
@@ -125,6 +125,13 @@ LLVMValueRef cg_math_erf(cg_em *m, LLVMValueRef x)
     LLVMValueRef poly = horner(m, t, tt, a, 6);
     LLVMValueRef ex = cg_math_exp(m, LLVMBuildFNeg(B, mul(m, ax, ax), ""));
     LLVMValueRef y = LLVMBuildFSub(B, FC(1.0), mul(m, poly, ex), "");
+    /* near 0 the formula above loses relative accuracy: Taylor series */
+    static const double ts[7] = {1.1283791670955126, -0.37612638903183754,
+                                 0.11283791670955126, -0.026866170645131252,
+                                 0.0052239776254421878, -0.00085483270234508529,
+                                 0.00012055332981789664};
+    LLVMValueRef small = mul(m, ax, horner(m, t, mul(m, ax, ax), ts, 7));
+    y = sel(m, LLVMBuildFCmp(B, LLVMRealOLT, ax, FC(0.5), ""), small, y);
     /* copysign(y, x); NaN stays NaN through the arithmetic above */
     unsigned id = LLVMLookupIntrinsicID("llvm.copysign", 13);
     LLVMValueRef f = LLVMGetIntrinsicDeclaration(m->M, id, &t, 1);

@@ -136,7 +136,8 @@ static int plan_arena(cg_spec *s, rt_err *e)
         bufs = nb;
         bufs[nbufs++] = bf;
     }
-    qsort(bufs, nbufs, sizeof *bufs, cmp_size);
+    if (nbufs)
+        qsort(bufs, nbufs, sizeof *bufs, cmp_size);
     for (uint32_t i = 0; i < nbufs; i++) {
         int64_t off = 0;
         for (bool moved = true; moved;) {

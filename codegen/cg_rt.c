@@ -243,10 +243,39 @@ int32_t cg_rt_guard(cg_call *c, uint32_t vid, const cg_meta *want)
  * first element. 0, or -1 with the error set. */
 int32_t cg_rt_out(cg_call *c, uint32_t vid, const cg_meta *m, void **data)
 {
-    rt_tensor *t = rt_tensor_empty((rt_dtype)m->dtype, m->ndim, m->shape, c->e);
-    if (!t)
-        return -1;
-    set_slot(c, vid, rt_tensor_value(t));
+    rt_tensor **pool = c->pool ? &c->pool[2 * (size_t)vid] : NULL;
+    rt_value cur = c->slots[vid];
+    rt_tensor *t = NULL;
+    /* a tensor of an earlier call or iteration that only the pool (and
+     * this very slot) still hold: no value, view or caller sees it, and
+     * every element is about to be overwritten. Two per value, so a loop
+     * can write one while the carried value still holds the other. */
+    for (int i = 0; pool && i < 2 && !t; i++) {
+        rt_tensor *p = pool[i];
+        if (!p)
+            continue;
+        int want = cur.kind == RT_TENSOR && cur.u.tensor == p ? 2 : 1;
+        if (atomic_load_explicit(&p->hdr.refcount, memory_order_acquire) == want &&
+            atomic_load_explicit(&p->storage->refcount, memory_order_acquire) == 1)
+            t = p;
+    }
+    if (t) {
+        if (!(cur.kind == RT_TENSOR && cur.u.tensor == t)) {
+            rt_tensor_retain(t);
+            set_slot(c, vid, rt_tensor_value(t));
+        }
+    } else {
+        t = rt_tensor_empty((rt_dtype)m->dtype, m->ndim, m->shape, c->e);
+        if (!t)
+            return -1;
+        if (pool) {
+            int i = !pool[0] ? 0 : !pool[1] ? 1 : (cur.kind == RT_TENSOR && cur.u.tensor == pool[0]);
+            rt_tensor_release(pool[i]);
+            rt_tensor_retain(t);
+            pool[i] = t;
+        }
+        set_slot(c, vid, rt_tensor_value(t));
+    }
     *data = rt_tensor_data(t);
     return 0;
 }

@@ -433,6 +433,28 @@ static int sh_conv2d(const cg_rule_ctx *c, const cg_meta *in, cg_meta *out)
     return 0;
 }
 
+/* _convolution / convolution: (input, weight, bias, stride, padding,
+ * dilation, transposed, output_padding, groups, ...) — 2-D, not transposed */
+static int sh_convolution(const cg_rule_ctx *c, const cg_meta *in, cg_meta *out)
+{
+    const cg_meta *x = &in[0], *w = &in[1];
+    int64_t st[2], pad[2], dil[2], tr, groups;
+    if (!tensor_in(x) || !tensor_in(w) || x->ndim != 4 || w->ndim != 4 ||
+        cints(c, 3, st, 2, 2) != 2 || cints(c, 4, pad, 2, 2) != 2 ||
+        cints(c, 5, dil, 2, 2) != 2 || !cint(c, 6, &tr) || tr || !cint(c, 8, &groups) ||
+        groups <= 0 || x->shape[1] != w->shape[1] * groups)
+        return -1;
+    int64_t sh[4] = {x->shape[0], w->shape[0], 0, 0};
+    for (int i = 0; i < 2; i++) {
+        int64_t span = dil[i] * (w->shape[2 + i] - 1) + 1;
+        if (st[i] <= 0 || x->shape[2 + i] + 2 * pad[i] < span)
+            return -1;
+        sh[2 + i] = (x->shape[2 + i] + 2 * pad[i] - span) / st[i] + 1;
+    }
+    set_tensor(out, x->dtype, 4, sh, true);
+    return 0;
+}
+
 static int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, bool ceil)
 {
     int64_t num = in + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0);
@@ -787,7 +809,8 @@ static const cg_shape_rule rules[RT_OP_COUNT] = {
     [RT_OP_group_norm] = sh_contiguous, [RT_OP_instance_norm] = sh_contiguous,
     [RT_OP_linear] = sh_linear, [RT_OP_matmul] = sh_matmul, [RT_OP_mm] = sh_mm,
     [RT_OP_bmm] = sh_bmm, [RT_OP_addmm] = sh_addmm,
-    [RT_OP_conv2d] = sh_conv2d,
+    [RT_OP_conv2d] = sh_conv2d, [RT_OP__convolution] = sh_convolution,
+    [RT_OP_convolution] = sh_convolution,
     [RT_OP_max_pool2d] = sh_max_pool2d, [RT_OP_adaptive_avg_pool2d] = sh_adaptive_pool2d,
     [RT_OP_softmax_int] = sh_softmax, [RT_OP_log_softmax_int] = sh_softmax,
     [RT_OP_view] = sh_view, [RT_OP_reshape] = sh_view,
@@ -798,6 +821,18 @@ static const cg_shape_rule rules[RT_OP_COUNT] = {
     [RT_OP_select_int] = sh_select, [RT_OP_embedding] = sh_embedding,
     [RT_OP_zeros_like] = sh_like, [RT_OP_ones_like] = sh_like,
     [RT_OP_prim_NumToTensor_Scalar] = sh_num_to_tensor,
+    /* in-place ops return their first argument */
+    [RT_OP_relu_] = sh_same, [RT_OP_relu6_] = sh_same, [RT_OP_hardtanh_] = sh_same,
+    [RT_OP_sigmoid_] = sh_same, [RT_OP_tanh_] = sh_same, [RT_OP_exp_] = sh_same,
+    [RT_OP_neg_] = sh_same, [RT_OP_abs_] = sh_same, [RT_OP_clamp_] = sh_same,
+    [RT_OP_clamp_min_] = sh_same, [RT_OP_clamp_max_] = sh_same,
+    [RT_OP_leaky_relu_] = sh_same, [RT_OP_elu_] = sh_same, [RT_OP_gelu_] = sh_same,
+    [RT_OP_silu_] = sh_same, [RT_OP_hardswish_] = sh_same, [RT_OP_hardsigmoid_] = sh_same,
+    [RT_OP_add__Tensor] = sh_same, [RT_OP_add__Scalar] = sh_same,
+    [RT_OP_sub__Tensor] = sh_same, [RT_OP_sub__Scalar] = sh_same,
+    [RT_OP_mul__Tensor] = sh_same, [RT_OP_mul__Scalar] = sh_same,
+    [RT_OP_div__Tensor] = sh_same, [RT_OP_div__Scalar] = sh_same,
+    [RT_OP_dropout_] = sh_same,
 };
 
 cg_shape_rule cg_shape_rule_for(rt_op_id op)

@@ -234,6 +234,8 @@ static int fold_meta(cg_spec *s, ir_nid nid, rt_err *e)
     }
     case RT_OP_size: {
         rt_value items[RT_MAX_DIMS], l;
+        if (x->ndim < 0 || x->ndim > RT_MAX_DIMS)
+            return 0;
         for (int i = 0; i < x->ndim; i++)
             items[i] = rt_int(x->shape[i]);
         if (rt_list_from(RT_LIST, items, (size_t)x->ndim, &l, e))
@@ -277,6 +279,93 @@ static int fold_block(cg_spec *s, ir_bid b, rt_err *e)
     return folded;
 }
 
+/* ---- in-place ops on fresh temporaries --------------------------------- */
+
+/* `y = relu_(x)` where x is a fresh result nobody else reads is `y =
+ * relu(x)`: the same values, and no one can observe that y is not x. The
+ * out-of-place form can then be fused. */
+static const struct {
+    rt_op_id inplace, pure;
+} inplace_map[] = {
+    {RT_OP_relu_, RT_OP_relu},           {RT_OP_relu6_, RT_OP_relu6},
+    {RT_OP_hardtanh_, RT_OP_hardtanh},   {RT_OP_sigmoid_, RT_OP_sigmoid},
+    {RT_OP_tanh_, RT_OP_tanh},           {RT_OP_exp_, RT_OP_exp},
+    {RT_OP_neg_, RT_OP_neg},             {RT_OP_abs_, RT_OP_abs},
+    {RT_OP_clamp_, RT_OP_clamp},         {RT_OP_clamp_min_, RT_OP_clamp_min},
+    {RT_OP_clamp_max_, RT_OP_clamp_max}, {RT_OP_leaky_relu_, RT_OP_leaky_relu},
+    {RT_OP_elu_, RT_OP_elu},             {RT_OP_gelu_, RT_OP_gelu},
+    {RT_OP_silu_, RT_OP_silu},           {RT_OP_hardswish_, RT_OP_hardswish},
+    {RT_OP_hardsigmoid_, RT_OP_hardsigmoid},
+    {RT_OP_add__Tensor, RT_OP_add_Tensor}, {RT_OP_add__Scalar, RT_OP_add_Scalar},
+    {RT_OP_sub__Tensor, RT_OP_sub_Tensor}, {RT_OP_sub__Scalar, RT_OP_sub_Scalar},
+    {RT_OP_mul__Tensor, RT_OP_mul_Tensor}, {RT_OP_mul__Scalar, RT_OP_mul_Scalar},
+    {RT_OP_div__Tensor, RT_OP_div_Tensor}, {RT_OP_div__Scalar, RT_OP_div_Scalar},
+};
+
+/* Ops whose result is always a new tensor (never an argument or a view). */
+static bool fresh_result(const ir_node *d)
+{
+    if (d->kind != IR_OP || d->nout != 1)
+        return false;
+    switch (d->op) {
+    case RT_OP__convolution: case RT_OP__convolution_deprecated: case RT_OP_convolution:
+    case RT_OP_conv2d: case RT_OP_batch_norm: case RT_OP_layer_norm: case RT_OP_group_norm:
+    case RT_OP_linear: case RT_OP_addmm: case RT_OP_mm: case RT_OP_bmm: case RT_OP_matmul:
+    case RT_OP_max_pool2d: case RT_OP_avg_pool2d: case RT_OP_adaptive_avg_pool2d:
+    case RT_OP_cat:
+        return true;
+    default: {
+        const rt_op *op = rt_op_get(d->op);
+        return op && (op->flags & RT_OPF_ELEMENTWISE) && !(op->flags & RT_OPF_INPLACE) &&
+               d->op != RT_OP_to_dtype;
+    }
+    }
+}
+
+static int rewrite_inplace(cg_spec *s, rt_err *e)
+{
+    ir_graph *g = s->g;
+    uint32_t *uses = calloc(g->nvalues + 1, sizeof *uses);
+    if (!uses)
+        return rt_err_nomem(e);
+    ir_graph_count_uses(g, uses);
+    int changed = 0;
+    for (uint32_t nid = 0; nid < g->nnodes; nid++) {
+        ir_node *n = &g->nodes[nid];
+        if (n->dead || n->kind != IR_OP || n->nin < 1 || n->nout != 1)
+            continue;
+        rt_op_id pure = RT_OP_COUNT;
+        for (size_t k = 0; k < sizeof inplace_map / sizeof *inplace_map; k++)
+            if (inplace_map[k].inplace == n->op)
+                pure = inplace_map[k].pure;
+        if (pure == RT_OP_COUNT)
+            continue;
+        ir_vid x = n->in[0];
+        ir_nid d = g->values[x].def;
+        if (d == IR_NONE || uses[x] != 1 || g->nodes[d].parent != n->parent ||
+            !fresh_result(&g->nodes[d]))
+            continue;
+        const cg_meta *mx = &s->meta[x];
+        cg_shape_rule r = cg_shape_rule_for(pure);
+        if (!r || mx->kind != RT_TENSOR || !mx->shaped || n->nin > 16)
+            continue;
+        cg_meta ins[16], out;
+        for (uint32_t k = 0; k < n->nin; k++)
+            ins[k] = s->meta[n->in[k]];
+        memset(&out, 0, sizeof out);
+        ir_node probe = *n;
+        probe.op = pure;
+        cg_rule_ctx rc = {.g = g, .n = &probe, .meta = s->meta};
+        if (r(&rc, ins, &out) || out.dtype != mx->dtype || out.ndim != mx->ndim ||
+            memcmp(out.shape, mx->shape, sizeof(int64_t) * (size_t)mx->ndim))
+            continue;
+        n->op = pure;
+        changed++;
+    }
+    free(uses);
+    return changed;
+}
+
 /* Replaces uses of int/bool/None parameters by constants. */
 static int bind_scalar_args(cg_spec *s, const rt_value *args, int nargs, rt_err *e)
 {
@@ -286,6 +375,8 @@ static int bind_scalar_args(cg_spec *s, const rt_value *args, int nargs, rt_err 
         if (v.kind != RT_INT && v.kind != RT_BOOL && v.kind != RT_NONE)
             continue;
         ir_vid p = g->blocks[0].params[i];
+        if (!rt_value_matches(v, g->values[p].type))
+            continue; /* a mistyped call: the interpreter reports it */
         rt_loc loc = {0};
         ir_vid c = ir_const(g, 0, v, g->values[p].type, loc, e);
         if (c == IR_NONE)
@@ -316,6 +407,10 @@ int cg_spec_build(const ir_graph *src, const rt_value *args, int nargs, cg_spec 
         int folded = fold_block(s, 0, e);
         if (folded < 0)
             goto fail;
+        int rewritten = rewrite_inplace(s, e);
+        if (rewritten < 0)
+            goto fail;
+        folded += rewritten;
         if (ir_pass_const_prop(s->g, e) || ir_pass_dce(s->g, e))
             goto fail;
         if (!folded)
@@ -323,12 +418,10 @@ int cg_spec_build(const ir_graph *src, const rt_value *args, int nargs, cg_spec 
     }
     if (cg_infer(s, args, nargs, e))
         goto fail;
-#ifndef NDEBUG
     if (ir_verify(s->g, e)) {
         rt_err_prefix(e, "specialized graph");
         goto fail;
     }
-#endif
     *out = s;
     return 0;
 fail:

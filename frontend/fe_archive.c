@@ -737,6 +737,25 @@ int fe_archive_read(fe_archive *a, const char *rel_name, void **data, size_t *si
         return -1;
     if (en->size >= SIZE_MAX)
         return rt_err_set(e, TSJ_ERR_LIMIT, "%s: entry '%s' is too large", a->name, en->rel);
+    /* Never allocate what the entry cannot hold: stored data is exactly its
+     * compressed size, deflate expands at most ~1032 times. */
+    zip_stat_t st;
+    zip_stat_init(&st);
+    pthread_mutex_lock(&a->lock);
+    int have = zip_stat_index(a->zip, en->index, 0, &st) == 0 &&
+               (st.valid & ZIP_STAT_COMP_SIZE) && (st.valid & ZIP_STAT_COMP_METHOD);
+    pthread_mutex_unlock(&a->lock);
+    if (have) {
+        uint64_t limit = st.comp_method == ZIP_CM_STORE ? st.comp_size
+                         : st.comp_size > UINT64_MAX / 1100 ? UINT64_MAX
+                                                            : st.comp_size * 1100 + 1024;
+        if (en->size > limit)
+            return rt_err_set(e, TSJ_ERR_FORMAT,
+                              "%s: entry '%s' declares %llu bytes but holds only %llu "
+                              "(compressed) bytes",
+                              a->name, en->rel, (unsigned long long)en->size,
+                              (unsigned long long)st.comp_size);
+    }
     char *buf = malloc((size_t)en->size + 1);
     if (!buf)
         return rt_err_set(e, TSJ_ERR_NOMEM, "out of memory reading entry '%s' (%llu bytes)",

@@ -1241,7 +1241,7 @@ static int run(pk *k)
         k->op = (size_t)(k->p - k->base);
         int op = *k->p++;
         int rc = 0;
-        size_t at;
+        size_t at = 0;
         switch (op) {
         case OP_PROTO:
             if (need(k, 1, "PROTO"))
@@ -1437,8 +1437,8 @@ static int run(pk *k)
             k->p += 4;
             break;
         case OP_GLOBAL: {
-            const char *m, *n;
-            size_t ml, nl;
+            const char *m = NULL, *n = NULL;
+            size_t ml = 0, nl = 0;
             if (read_line(k, &m, &ml, "GLOBAL") || read_line(k, &n, &nl, "GLOBAL"))
                 return -1;
             rc = do_global(k, m, ml, n, nl);

@@ -382,14 +382,14 @@ static int div_mode(rt_ctx *c, rt_value m, int *op)
 
 int k_div_mode(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
-    int op;
+    int op = 0;
     if (div_mode(c, in[2], &op))
         return -1;
     return rt_ew_binary(c, in[0], in[1], op, rt_none(), NULL, out);
 }
 int k_div_mode_(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
-    int op;
+    int op = 0;
     rt_tensor *self = self_tensor(c, in);
     if (!self || div_mode(c, in[2], &op))
         return -1;

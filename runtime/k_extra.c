@@ -256,7 +256,7 @@ static rt_tensor *e_sum(rt_ctx *c, const eop *op, int no, const int *out, const 
             lab[n++] = l;
             inner *= lsize[l];
         }
-    int64_t osh[RT_MAX_DIMS];
+    int64_t osh[RT_MAX_DIMS] = {0};
     for (int i = 0; i < no; i++)
         osh[i] = lsize[out[i]];
     rt_tensor *res = rt_tensor_new(od, no, osh, c->err);

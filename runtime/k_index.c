@@ -359,7 +359,7 @@ static int iplan_build(rt_ctx *c, rt_tensor *self, rt_value ilist, iplan *p)
             list[nidx++] = idx[d];
         }
     int bnd = 0;
-    int64_t bsh[RT_MAX_DIMS];
+    int64_t bsh[RT_MAX_DIMS] = {0};
     if (nidx && rt_broadcast_tensors_shape(nidx, list, &bnd, bsh, c->err)) {
         size_t n = (size_t)snprintf(buf, sizeof buf, "shape mismatch: indexing tensors could "
                                                      "not be broadcast together with shapes ");

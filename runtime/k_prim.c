@@ -250,7 +250,7 @@ static int single(rt_ctx *c, rt_value v, rt_tensor **t, const void **p)
 int k_item(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
     rt_tensor *t;
-    const void *p;
+    const void *p = NULL;
     if (single(c, in[0], &t, &p))
         return -1;
     rt_dtype d = (rt_dtype)t->dtype;
@@ -276,7 +276,7 @@ static int64_t f2i(double d)
 int k_Int_Tensor(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
     rt_tensor *t;
-    const void *p;
+    const void *p = NULL;
     if (single(c, in[0], &t, &p))
         return -1;
     rt_dtype d = (rt_dtype)t->dtype;
@@ -288,7 +288,7 @@ int k_Int_Tensor(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout
 int k_Float_Tensor(rt_ctx *c, const rt_value *in, int nin, rt_value *out, int nout)
 {
     rt_tensor *t;
-    const void *p;
+    const void *p = NULL;
     if (single(c, in[0], &t, &p))
         return -1;
     out[0] = rt_float(rt_load_f64(p, (rt_dtype)t->dtype));

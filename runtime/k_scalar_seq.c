@@ -77,7 +77,7 @@ KERNEL(k_len_t)
 /* aten::__getitem__.t(t[](a) list, int idx) -> t(*) */
 KERNEL(k___getitem___t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t i;
     if (want_list(c, in[0], "list", &l) || rt_arg_int(c, in[1], "idx", &i))
         return -1;
@@ -91,7 +91,7 @@ KERNEL(k___getitem___t)
 /* aten::_set_item.t(t[](a!) l, int idx, t(b -> *) el) -> t[](a!) */
 KERNEL(k__set_item_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t i;
     if (want_list(c, in[0], "l", &l) || rt_arg_int(c, in[1], "idx", &i))
         return -1;
@@ -108,7 +108,7 @@ KERNEL(k__set_item_t)
 /* aten::append.t(t[](a!) self, t(c -> *) el) -> t[](a!) */
 KERNEL(k_append_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l) || rt_list_append(l, in[1], c->err))
         return -1;
     out[0] = rt_value_retain(in[0]);
@@ -118,7 +118,7 @@ KERNEL(k_append_t)
 /* aten::insert.t(t[](a!) self, int idx, t(b -> *) el) -> () */
 KERNEL(k_insert_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t i;
     if (want_list(c, in[0], "self", &l) || rt_arg_int(c, in[1], "idx", &i))
         return -1;
@@ -138,7 +138,7 @@ KERNEL(k_insert_t)
 /* aten::pop.t(t[](a!) self, int idx=-1) -> t(*) */
 KERNEL(k_pop_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t i;
     if (want_list(c, in[0], "self", &l) || rt_arg_int(c, in[1], "idx", &i))
         return -1;
@@ -156,7 +156,7 @@ KERNEL(k_pop_t)
 /* aten::extend.t(t[](a!) self, t[] other) -> () */
 KERNEL(k_extend_t)
 {
-    rt_list *l, *o;
+    rt_list *l = NULL, *o = NULL;
     if (want_list(c, in[0], "self", &l) || want_list(c, in[1], "other", &o))
         return -1;
     size_t n = o->len; /* l.extend(l) appends the original items once */
@@ -169,7 +169,7 @@ KERNEL(k_extend_t)
 /* aten::copy.t(t[](a) self) -> t[], aten::list.t(t[] l) -> t[]: shallow copy */
 KERNEL(k_copy_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     return rt_list_from(RT_LIST, l->items, l->len, &out[0], c->err);
@@ -178,7 +178,7 @@ KERNEL(k_copy_t)
 /* aten::clear.t(t[](a!) self) -> () */
 KERNEL(k_clear_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     for (size_t i = 0; i < l->len; i++)
@@ -190,7 +190,7 @@ KERNEL(k_clear_t)
 /* aten::reverse.t(t[](a!) self) -> () */
 KERNEL(k_reverse_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
@@ -204,7 +204,7 @@ KERNEL(k_reverse_t)
 /* aten::add.t(t[] a, t[] b) -> t[]: a new list */
 KERNEL(k_add_t)
 {
-    rt_list *a, *b;
+    rt_list *a = NULL, *b = NULL;
     if (want_list(c, in[0], "a", &a) || want_list(c, in[1], "b", &b))
         return -1;
     if (rt_list_new(RT_LIST, a->len + b->len, &out[0], c->err))
@@ -220,7 +220,7 @@ KERNEL(k_add_t)
 /* aten::mul.left_t(t[] l, int n) -> t[], mul.right_(int n, t[] l): repeat */
 static int list_repeat(rt_ctx *c, rt_value lv, rt_value nv, rt_value *out)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t n;
     if (want_list(c, lv, "l", &l) || rt_arg_int(c, nv, "n", &n))
         return -1;
@@ -275,7 +275,7 @@ static int64_t slice_adjust(rt_ctx *c, int64_t len, const rt_value *in, int64_t 
 /* aten::slice.t(t[] l, int? start=None, int? end=None, int step=1) -> t[] */
 KERNEL(k_slice_t)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     int64_t start, step;
     if (want_list(c, in[0], "l", &l))
         return -1;
@@ -293,8 +293,8 @@ KERNEL(k_slice_t)
 /* aten::slice.str(str string, int? start=None, int? end=None, int step=1) -> str */
 KERNEL(k_slice_str)
 {
-    const char *s;
-    size_t len;
+    const char *s = NULL;
+    size_t len = 0;
     int64_t start, step;
     if (want_str(c, in[0], "string", &s, &len))
         return -1;
@@ -319,7 +319,7 @@ KERNEL(k___contains___int_list)
         out[0] = rt_bool(rt_dict_find(in[0].u.dict, in[1]) >= 0);
         return 0;
     }
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "l", &l))
         return -1;
     bool found = false;
@@ -342,7 +342,7 @@ static int not_in_list(rt_ctx *c, rt_value el)
  * list_bool, list_str, list_Tensor) */
 KERNEL(k_index_list_int)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     for (size_t i = 0; i < l->len; i++) {
@@ -358,7 +358,7 @@ KERNEL(k_index_list_int)
  * .Tensor) */
 KERNEL(k_count_int)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     int64_t n = 0;
@@ -430,7 +430,7 @@ static int sort_items(rt_ctx *c, rt_value *items, size_t n, bool reverse)
  * .bool, .str) */
 KERNEL(k_sort_int)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     bool rev;
     if (want_list(c, in[0], "self", &l) || rt_arg_bool(c, in[1], "reverse", &rev) ||
         check_sortable(c, l))
@@ -441,7 +441,7 @@ KERNEL(k_sort_int)
 /* aten::sorted.int(int[](a) input) -> int[] (and .float, .bool, .str) */
 KERNEL(k_sorted_int)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "input", &l) || check_sortable(c, l))
         return -1;
     if (rt_list_from(RT_LIST, l->items, l->len, &out[0], c->err))
@@ -470,7 +470,7 @@ static int list_cmp(const rt_list *a, const rt_list *b)
  * bool_list): the greater list; prim::min.* the lesser */
 static int list_minmax2(rt_ctx *c, const rt_value *in, rt_value *out, bool is_max)
 {
-    rt_list *a, *b;
+    rt_list *a = NULL, *b = NULL;
     if (want_list(c, in[0], "l", &a) || want_list(c, in[1], "r", &b))
         return -1;
     int r = list_cmp(a, b);
@@ -484,7 +484,7 @@ KERNEL(k_prim_min_int_list) { return list_minmax2(c, in, out, false); }
 /* prim::max.self_int(int[] self) -> int (and self_float, self_bool) */
 static int list_minmax1(rt_ctx *c, const rt_value *in, rt_value *out, bool is_max)
 {
-    rt_list *l;
+    rt_list *l = NULL;
     if (want_list(c, in[0], "self", &l))
         return -1;
     if (l->len == 0)
@@ -516,7 +516,7 @@ static int key_error(rt_ctx *c, rt_value key)
  * key type) */
 KERNEL(k___getitem___Dict_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     long at = rt_dict_find(d, in[1]);
@@ -529,7 +529,7 @@ KERNEL(k___getitem___Dict_str)
 /* aten::_set_item.str(Dict(str, t)(a!) l, str(b -> *) idx, t(c -> *) v) -> () */
 KERNEL(k__set_item_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     return rt_dict_set(d, in[1], in[2], c->err);
@@ -539,7 +539,7 @@ KERNEL(k__set_item_str)
  * get.default_str(..., t default_value) -> t(*) */
 KERNEL(k_get_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     long at = rt_dict_find(d, in[1]);
@@ -551,7 +551,7 @@ KERNEL(k_get_str)
 /* aten::setdefault.str(Dict(str, t)(a!) self, str key, t default_value) -> t(*) */
 KERNEL(k_setdefault_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     long at = rt_dict_find(d, in[1]);
@@ -569,7 +569,7 @@ KERNEL(k_setdefault_str)
  * pop.Dict_default_str(..., t default_value) */
 KERNEL(k_pop_Dict_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     long at = rt_dict_find(d, in[1]);
@@ -592,7 +592,7 @@ KERNEL(k_pop_Dict_str)
 /* aten::clear.str(Dict(str, t)(a!) self) -> () */
 KERNEL(k_clear_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d))
         return -1;
     for (size_t i = 0; i < d->len; i++) {
@@ -606,7 +606,7 @@ KERNEL(k_clear_str)
 /* aten::keys.str / values.str / items.str */
 static int dict_view(rt_ctx *c, rt_value dv, rt_value *out, int which)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, dv, &d))
         return -1;
     if (rt_list_new(RT_LIST, d->len, out, c->err))
@@ -633,7 +633,7 @@ KERNEL(k_items_str) { return dict_view(c, in[0], &out[0], 2); }
 /* aten::copy.Dict_str(Dict(str, t)(a) self) -> Dict(str, t), dict.Dict_str */
 KERNEL(k_copy_Dict_str)
 {
-    rt_dict *d;
+    rt_dict *d = NULL;
     if (want_dict(c, in[0], &d) || rt_dict_new(&out[0], c->err))
         return -1;
     for (size_t i = 0; i < d->len; i++) {
@@ -653,8 +653,8 @@ KERNEL(k_dict) { return rt_dict_new(&out[0], c->err); }
 /* aten::add.str(str a, str b) -> str */
 KERNEL(k_add_str)
 {
-    const char *a, *b;
-    size_t la, lb;
+    const char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
     if (want_str(c, in[0], "a", &a, &la) || want_str(c, in[1], "b", &b, &lb))
         return -1;
     rt_sb sb = {0};
@@ -668,8 +668,8 @@ KERNEL(k_add_str)
 /* aten::__getitem__.str(str s, int index) -> str */
 KERNEL(k___getitem___str)
 {
-    const char *s;
-    size_t len;
+    const char *s = NULL;
+    size_t len = 0;
     int64_t i;
     if (want_str(c, in[0], "s", &s, &len) || rt_arg_int(c, in[1], "index", &i))
         return -1;
@@ -682,8 +682,8 @@ KERNEL(k___getitem___str)
 /* aten::list(str t) -> str[]: one string per character */
 KERNEL(k_list)
 {
-    const char *s;
-    size_t len;
+    const char *s = NULL;
+    size_t len = 0;
     if (want_str(c, in[0], "t", &s, &len) || rt_list_new(RT_LIST, len, &out[0], c->err))
         return -1;
     for (size_t i = 0; i < len; i++) {
@@ -723,8 +723,8 @@ static const char *mem_find(const char *h, size_t hl, const char *n, size_t nl)
 /* aten::find(str self, str substr, int start=0, int end=-1) -> int */
 KERNEL(k_find)
 {
-    const char *s, *sub;
-    size_t len, sl;
+    const char *s = NULL, *sub = NULL;
+    size_t len = 0, sl = 0;
     int64_t start, end;
     if (want_str(c, in[0], "self", &s, &len) || want_str(c, in[1], "substr", &sub, &sl) ||
         rt_arg_int(c, in[2], "start", &start) || rt_arg_int(c, in[3], "end", &end))
@@ -758,8 +758,8 @@ static void str_window(const char *s, size_t len, int64_t start, int64_t end, co
 
 static int starts_ends(rt_ctx *c, const rt_value *in, rt_value *out, bool ends)
 {
-    const char *s, *sub, *w;
-    size_t len, sl, wl;
+    const char *s = NULL, *sub = NULL, *w;
+    size_t len = 0, sl = 0, wl;
     int64_t start, end;
     if (want_str(c, in[0], "self", &s, &len) || want_str(c, in[1], "substr", &sub, &sl) ||
         rt_arg_int(c, in[2], "start", &start) || rt_arg_int(c, in[3], "end", &end))
@@ -778,8 +778,8 @@ KERNEL(k_endswith) { return starts_ends(c, in, out, true); }
 /* aten::count(str self, str substr, int start=0, int end=-1) -> int */
 KERNEL(k_count)
 {
-    const char *s, *sub;
-    size_t len, sl;
+    const char *s = NULL, *sub = NULL;
+    size_t len = 0, sl = 0;
     int64_t start, end;
     if (want_str(c, in[0], "self", &s, &len) || want_str(c, in[1], "substr", &sub, &sl) ||
         rt_arg_int(c, in[2], "start", &start) || rt_arg_int(c, in[3], "end", &end))
@@ -801,8 +801,8 @@ KERNEL(k_count)
 
 static int case_map(rt_ctx *c, rt_value v, rt_value *out, bool upper)
 {
-    const char *s;
-    size_t len;
+    const char *s = NULL;
+    size_t len = 0;
     if (want_str(c, v, "self", &s, &len) || rt_str_new(s, len, out, c->err))
         return -1;
     char *d = out->u.str->data;
@@ -819,8 +819,8 @@ KERNEL(k_upper) { return case_map(c, in[0], &out[0], true); }
  * exact text is read as the whitespace set it denotes. */
 KERNEL(k_strip)
 {
-    const char *s, *chars;
-    size_t len, cl;
+    const char *s = NULL, *chars = NULL;
+    size_t len = 0, cl = 0;
     if (want_str(c, in[0], "self", &s, &len) || want_str(c, in[1], "chars", &chars, &cl))
         return -1;
     static const char ws[] = " \n\t\f\v";
@@ -851,8 +851,8 @@ static int push_str(rt_ctx *c, rt_list *l, const char *s, size_t n)
  * PyTorch's splitNoneSeparator does). */
 KERNEL(k_split_str)
 {
-    const char *s, *sep = NULL;
-    size_t len, sl = 0;
+    const char *s = NULL, *sep = NULL;
+    size_t len = 0, sl = 0;
     int64_t max;
     if (want_str(c, in[0], "self", &s, &len) || rt_arg_int(c, in[2], "max", &max))
         return -1;
@@ -897,15 +897,15 @@ KERNEL(k_split_str)
 /* aten::join(str self, str[] values) -> str */
 KERNEL(k_join)
 {
-    const char *sep;
-    size_t sl;
-    rt_list *l;
+    const char *sep = NULL;
+    size_t sl = 0;
+    rt_list *l = NULL;
     if (want_str(c, in[0], "self", &sep, &sl) || want_list(c, in[1], "values", &l))
         return -1;
     rt_sb sb = {0};
     for (size_t i = 0; i < l->len; i++) {
-        const char *s;
-        size_t n;
+        const char *s = NULL;
+        size_t n = 0;
         if (want_str(c, l->items[i], "values", &s, &n) ||
             (i && rt_sb_append(&sb, sep, sl, c->err)) || rt_sb_append(&sb, s, n, c->err)) {
             rt_sb_free(&sb);
@@ -918,8 +918,8 @@ KERNEL(k_join)
 /* aten::replace(str self, str old, str new, int max=-1) -> str */
 KERNEL(k_replace)
 {
-    const char *s, *old, *nw;
-    size_t len, ol, nl;
+    const char *s = NULL, *old, *nw = NULL;
+    size_t len = 0, ol = 0, nl = 0;
     int64_t max;
     if (want_str(c, in[0], "self", &s, &len) || want_str(c, in[1], "old", &old, &ol) ||
         want_str(c, in[2], "new", &nw, &nl) || rt_arg_int(c, in[3], "max", &max))

@@ -5,6 +5,8 @@
 #   fuzz_pickle/   data.pkl / constants.pkl out of those archives, tests/data/pickle/*.pkl
 #   fuzz_parse/    code/**/*.py out of those archives, tests/data/parse/**/*.py
 #   fuzz_npy/      tests/data/**/*.npy (deduplicated, at most 64 KiB each)
+# plus, for each target, the inputs of earlier findings: tests/fuzz/regress/<target>/
+# (fixed since; kept as regression inputs) and tests/fuzz/findings/<target>/.
 # Files are named by content hash, so reruns and duplicates collapse.
 # Needs: unzip, sha1sum.
 set -euo pipefail
@@ -52,6 +54,11 @@ copy_hashed() {
 copy_hashed "$OUT/fuzz_pickle" "$DATA/pickle" -name '*.pkl' -size +0
 copy_hashed "$OUT/fuzz_parse" "$DATA/parse" -name '*.py' -size +0
 copy_hashed "$OUT/fuzz_npy" "$DATA" -name '*.npy' -size +0 -size -65k
+for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do
+    for d in "$SRC/tests/fuzz/regress/$t" "$SRC/tests/fuzz/findings/$t"; do
+        [ -d "$d" ] && copy_hashed "$OUT/$t" "$d" -type f -size +0
+    done
+done
 
 for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do
     printf '%-13s %5d seeds  %s\n' "$t" "$(find "$OUT/$t" -type f | wc -l)" "$OUT/$t"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# run.sh [smoke|long] [SECONDS] [TARGET...] — runs the libFuzzer targets.
+# run.sh [smoke|long|regress] [SECONDS] [TARGET...] — runs the libFuzzer targets.
 #   smoke: 60 s per target (default); long: 3600 s per target; SECONDS
-#   overrides either. TARGETs default to all four: fuzz_archive fuzz_pickle
-#   fuzz_parse fuzz_npy. Targets run JOBS at a time (default: nproc).
+#   overrides either. regress: no fuzzing, each target runs once over the
+#   inputs under tests/fuzz/regress/<target>/ and tests/fuzz/findings/<target>/
+#   and reports every one that still fails.
+#   TARGETs default to all four: fuzz_archive fuzz_pickle fuzz_parse fuzz_npy.
+#   Targets run JOBS at a time (default: nproc).
 # Environment:
 #   TSJ_FUZZ_BUILD  build dir configured with -DTSJ_FUZZ=ON -DCMAKE_C_COMPILER=clang
 #                   (default <source>/build-fuzz; its fuzz/ holds the binaries)
@@ -29,8 +32,9 @@ mode="${1:-smoke}"
 case "$mode" in
 smoke) secs=60 ;;
 long) secs=3600 ;;
--h | --help) sed -n '2,20p' "$0"; exit 0 ;;
-*) echo "usage: run.sh [smoke|long] [SECONDS] [TARGET...]" >&2; exit 2 ;;
+regress) secs=0 ;;
+-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+*) echo "usage: run.sh [smoke|long|regress] [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
 shift $(($# ? 1 : 0))
 if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then
@@ -48,6 +52,30 @@ for t in "${targets[@]}"; do
         exit 2
     fi
 done
+if [ "$mode" = regress ]; then
+    status=0
+    for t in "${targets[@]}"; do
+        inputs=()
+        for d in "$HERE/regress/$t" "$HERE/findings/$t"; do
+            [ -d "$d" ] && while IFS= read -r -d '' f; do inputs+=("$f"); done \
+                < <(find "$d" -type f -print0)
+        done
+        bad=0
+        for f in "${inputs[@]}"; do
+            if ! ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+                 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+                 timeout 300 "$BUILD/fuzz/$t" -rss_limit_mb="$RSS_MB" -malloc_limit_mb="$RSS_MB" \
+                 -timeout="$TIMEOUT" "$f" > "$BUILD/fuzz-regress.log" 2>&1; then
+                bad=$((bad + 1))
+                echo "$t: STILL FAILS $f"
+                grep -m2 -E 'ERROR:|runtime error|SUMMARY' "$BUILD/fuzz-regress.log" | sed 's/^/    /'
+            fi
+        done
+        printf '%-13s %d inputs, %d still failing\n' "$t" "${#inputs[@]}" "$bad"
+        [ $bad -eq 0 ] || status=1
+    done
+    exit $status
+fi
 [ -d "$SEEDS/fuzz_archive" ] || bash "$HERE/make_seeds.sh" "$SEEDS" || exit 1
 
 mkdir -p "$BUILD/fuzz-logs"
@@ -74,6 +102,7 @@ maxlen_for() {
 run_one() {
     local t="$1" corpus="$BUILD/fuzz-corpus/$1" findings="$HERE/findings/$1"
     mkdir -p "$corpus" "$findings"
+    touch "$BUILD/fuzz-logs/$t.start"
     # -fork-less, one process: a crash stops the target; ASan options make
     # a leak or any sanitizer report a finding.
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:abort_on_error=1}" \
@@ -84,12 +113,20 @@ run_one() {
         -timeout="$TIMEOUT" -artifact_prefix="$findings/" -print_final_stats=1 ${FUZZ_FLAGS:-} \
         > "$BUILD/fuzz-logs/$t.log" 2>&1
     local rc=$?
+    # with -fork=1 -ignore_crashes=1 libFuzzer exits 0 after findings: count
+    # the artifacts this run saved
+    local new
+    new="$(find "$findings" -type f -newer "$BUILD/fuzz-logs/$t.start" | wc -l)"
+    [ "$new" -eq 0 ] || [ $rc -ne 0 ] || rc=1
     local execs
     execs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$BUILD/fuzz-logs/$t.log" | grep -o '[0-9]*$')"
+    # -fork mode prints no final stats: take the last status line's count
+    [ -n "$execs" ] || execs="$(grep -o '^#[0-9]*' "$BUILD/fuzz-logs/$t.log" | tail -n 1 | tr -d '#')"
     if [ $rc -eq 0 ]; then
         printf '%-13s ok     %6ss  %s execs\n' "$t" "$secs" "${execs:-?}"
     else
-        printf '%-13s FOUND  rc=%d  see %s and %s\n' "$t" "$rc" "$BUILD/fuzz-logs/$t.log" "$findings"
+        printf '%-13s FOUND  %s new artifact(s)  see %s and %s\n' "$t" "$new" \
+            "$BUILD/fuzz-logs/$t.log" "$findings"
         touch "$BUILD/fuzz-logs/$t.failed"
         grep -m3 -E 'ERROR: (AddressSanitizer|libFuzzer|LeakSanitizer)|runtime error|SUMMARY' \
             "$BUILD/fuzz-logs/$t.log" | sed 's/^/    /'

@@ -20,6 +20,8 @@ missing_*.pt, bitflip_data_pkl.pt (CRC mismatch), truncated_*.pt.
 
 MANIFEST lines: "<expect> <file> <what it is>", expect one of
   fail     tsjit must refuse it (exit 1);
+  strict   tsjit loads it by design (an unknown operator only fails the call
+           that reaches it) and must refuse it under `tsjit info --strict`;
   any      tsjit may load it (torch does too) or refuse it;
   lenient  torch refuses it but tsjit is known to load it: a renamed
            attribute key in data.pkl (tsjit leaves the declared attribute
@@ -228,7 +230,8 @@ def main():
             blob = src.encode().replace(b"scale = self.scale", b"sc\xff\xfeale = self.scale")
         else:
             blob = text.encode()
-        emit(name, rezip(replace(entry, blob)), "fail", what)
+        emit(name, rezip(replace(entry, blob)),
+             "strict" if name == "code_unknown_op.pt" else "fail", what)
 
     # ---- versions outside 1..10 (999 is tests/data/archive/version_999.pt)
     for tag, text in (("0", b"0\n"), ("neg", b"-1\n"), ("empty", b""),

@@ -5,7 +5,10 @@
  * prints what the code generator makes of one call signature.
  *
  * Exit status: 0 ok; 1 the model (or an ARG file) does not load or cannot
- * be described — one message on stderr naming the file; 2 usage error. */
+ * be described — one message on stderr naming the file; 2 usage error.
+ * Operators tsjit lacks do not stop a load (the call fails only if it
+ * reaches one): info lists them as MISSING and warns on stderr; with
+ * --strict they are an error (exit 1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +16,12 @@
 #include "tool.h"
 
 static const char INFO_USAGE[] =
-    "usage: tsjit info MODEL.pt [--method NAME] [--ir] [--ops]\n"
+    "usage: tsjit info MODEL.pt [--method NAME] [--ir] [--ops] [--strict]\n"
     "       tsjit info --jit MODEL.pt [--method NAME] -- ARG...\n"
     "  --method NAME  only this method (default: all; forward for --jit)\n"
     "  --ir           each method's graph after the load-time passes\n"
     "  --ops          the operators used, with interpreter / jit coverage\n"
+    "  --strict       fail (exit 1) when the code calls an operator tsjit lacks\n"
     "  --jit          specialized IR, fusion, native code for the ARGs' signature\n";
 
 /* One error on stderr: "tsjit info: MODEL: message" (the model's path is
@@ -68,26 +72,38 @@ static void print_indented(const char *text)
     }
 }
 
-/* Counts the rows of the "ops" table: operator, interp (yes/no), jit. */
-static void ops_summary(const char *text, int *total, int *interp, int *native)
+/* Writes the names of the MISSING rows of the "ops" table, comma-separated. */
+static void missing_names(const char *text, char *out, size_t size)
 {
-    *total = *interp = *native = 0;
-    const char *p = strchr(text, '\n'); /* skip the header */
-    while (p && *++p) {
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        char name[256], in[16];
+        if (sscanf(p, "%255s %15s", name, in) == 2 && !strcmp(in, "MISSING") && n < size)
+            n += (size_t)snprintf(out + n, size - n, "%s'%s'", n ? ", " : "", name);
+    }
+}
+
+/* Counts the rows of the "ops" table: operator, interp (yes / no /
+ * MISSING: an operator tsjit lacks, which fails if its path runs), jit. */
+static void ops_summary(const char *text, int *total, int *interp, int *native, int *missing)
+{
+    *total = *interp = *native = *missing = 0;
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
         char name[256], in[16], jit[64];
-        if (sscanf(p, "%255s %15s %63s", name, in, jit) == 3) {
-            (*total)++;
-            *interp += !strcmp(in, "yes");
-            *native += !strcmp(jit, "yes");
-        }
-        p = strchr(p, '\n');
+        if (sscanf(p, "%255s %15s %63s", name, in, jit) != 3 || !strcmp(name, "operator"))
+            continue;
+        (*total)++;
+        *interp += !strcmp(in, "yes");
+        *missing += !strcmp(in, "MISSING");
+        *native += !strcmp(jit, "yes");
     }
 }
 
 int tool_info(int argc, char **argv)
 {
     const char *path = NULL, *method = NULL;
-    int want_ir = 0, want_ops = 0, want_jit = 0;
+    int want_ir = 0, want_ops = 0, want_jit = 0, strict = 0;
     int i = 1, dashdash = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -106,6 +122,8 @@ int tool_info(int argc, char **argv)
             want_ir = 1;
         } else if (!strcmp(a, "--ops")) {
             want_ops = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
         } else if (!strcmp(a, "--jit")) {
             want_jit = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -200,21 +218,39 @@ int tool_info(int argc, char **argv)
         goto done;
     }
 
+    int total, interp, native, missing;
+    ops_summary(ops, &total, &interp, &native, &missing);
+    if (missing) {
+        char names[1024];
+        missing_names(ops, names, sizeof names);
+        fprintf(stderr, "tsjit info: %s: %soperator%s %s %s not supported by tsjit (a call "
+                        "fails if it reaches %s)\n",
+                path, strict ? "" : "warning: ", missing > 1 ? "s" : "", names,
+                missing > 1 ? "are" : "is", missing > 1 ? "one" : "it");
+        if (strict) {
+            tsj_string_free(classes);
+            tsj_string_free(ir);
+            tsj_string_free(ops);
+            goto done;
+        }
+    }
+
     printf("model: %s\n", path);
     printf("load time: %.3f ms\n", load_ms);
     printf("methods (%zu):\n", nmethods);
     for (size_t k = 0; k < nmethods; k++) {
         const char *name = tsj_model_method_name(m, k);
+        const char *sig = tsj_model_method_signature(m, name);
         if (!method || !strcmp(method, name))
-            printf("  %s\n", tsj_model_method_signature(m, name));
+            printf("  %s\n", sig ? sig : name);
     }
     printf("classes (submodules, parameters and buffers):\n");
     print_indented(classes);
-    int total, interp, native;
-    ops_summary(ops, &total, &interp, &native);
-    printf("operators%s%s: %d used, %d run by the interpreter, %d compiled natively%s\n",
-           method ? " of " : "", method ? method : "", total, interp, native,
-           want_ops ? "" : " (--ops lists them)");
+    printf("operators%s%s: %d used, %d run by the interpreter, %d compiled natively",
+           method ? " of " : "", method ? method : "", total, interp, native);
+    if (missing)
+        printf(", %d MISSING (a call fails if it reaches one)", missing);
+    printf("%s\n", want_ops ? "" : " (--ops lists them)");
     if (want_ops)
         print_indented(ops);
     if (want_ir) {
