@@ -28,6 +28,9 @@ struct tsj_options {
     int fold_attributes;
     int cache_size;
     int mmap_weights; /* map tensor records of a file instead of copying */
+    size_t max_tensor_bytes;  /* largest tensor a call may make; 0: 1 TiB      */
+    uint32_t max_graph_nodes; /* live nodes per method graph, checked at load */
+    int profile; /* time every interpreted operator (tsjit bench --profile) */
 };
 
 /* Boxes v, taking over the caller's reference to it; NULL on OOM (v is

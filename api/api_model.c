@@ -3,6 +3,7 @@
  * signature (worded as PyTorch words it) and run by the interpreter; the
  * code generator plugs in at api_call_method. */
 #include <cblas.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,11 @@ struct tsj_model {
     char **signatures; /* per method, "forward(Tensor x) -> Tensor" */
     cg_method **jit;   /* per method: specialization cache, compiled code */
     size_t nmethods;
+    /* Option "profile": per-operator totals of the calls made while it is
+     * on; each call profiles into its own rt_profile, merged under the lock. */
+    pthread_mutex_t profile_lock;
+    rt_profile *profile;
+    size_t profile_calls;
 };
 
 /* OpenBLAS's thread count is process-wide: it is set when a model is
@@ -48,6 +54,41 @@ static char *signature_text(const ir_func *f)
     return strdup(buf);
 }
 
+/* Live nodes of one graph (nested blocks included). */
+static uint32_t live_nodes(const ir_graph *g)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; g && i < g->nnodes; i++)
+        n += !g->nodes[i].dead;
+    return n;
+}
+
+static int check_graph_limit(const ir_func *f, uint32_t limit, rt_err *e)
+{
+    uint32_t n = live_nodes(f->graph);
+    if (n > limit)
+        return rt_err_set(e, TSJ_ERR_LIMIT,
+                          "%s has %u graph nodes after loading, more than the limit of %u "
+                          "(option max_graph_nodes)",
+                          f->qualname, n, limit);
+    return 0;
+}
+
+/* Every method of every class and every free function, after the load-time
+ * passes. */
+static int check_graph_limits(const fe_loaded *fl, uint32_t limit, rt_err *e)
+{
+    const ir_program *p = fl->prog;
+    for (uint32_t c = 0; c < p->nclasses; c++)
+        for (uint32_t i = 0; i < p->classes[c]->nmethods; i++)
+            if (check_graph_limit(p->classes[c]->methods[i], limit, e))
+                return -1;
+    for (uint32_t i = 0; i < p->nfuncs; i++)
+        if (check_graph_limit(p->funcs[i], limit, e))
+            return -1;
+    return 0;
+}
+
 static tsj_status load_common(const char *path, const void *data, size_t size,
                               const tsj_options *opts, tsj_model **out, tsj_error **err)
 {
@@ -59,12 +100,18 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
         m->opts = *opts;
     else
         api_options_default(&m->opts);
+    pthread_mutex_init(&m->profile_lock, NULL);
     rt_err e;
     rt_err_clear(&e);
     fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0,
                        .optimize = true,
                        .copy_weights = m->opts.mmap_weights == 0};
     if (fe_load(path, data, size, &lo, &m->fl, &e)) {
+        free(m);
+        return api_fail(&e, err);
+    }
+    if (m->opts.max_graph_nodes && check_graph_limits(m->fl, m->opts.max_graph_nodes, &e)) {
+        fe_loaded_free(m->fl);
         free(m);
         return api_fail(&e, err);
     }
@@ -116,6 +163,8 @@ TSJ_API void tsj_model_free(tsj_model *model)
     free(model->jit);
     free(model->signatures);
     fe_loaded_free(model->fl);
+    free(model->profile);
+    pthread_mutex_destroy(&model->profile_lock);
     free(model);
 }
 
@@ -210,16 +259,36 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method, tsj_valu
     if (st == TSJ_OK) {
         rt_interp_opts io = {.threads = model->opts.threads > 0 ? model->opts.threads : 1,
                              .model = model};
+        if (model->opts.profile && !(io.profile = calloc(1, sizeof *io.profile))) {
+            if (bound != stack_args)
+                free(bound);
+            return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+        }
         rt_err e;
         rt_err_clear(&e);
         rt_value out;
+        /* the model's tensor size limit, on this thread, for this call */
+        size_t prev_limit = rt_tensor_set_max_bytes(model->opts.max_tensor_bytes);
         int rc = model->opts.mode == TSJ_MODE_JIT && model->jit[mi]
                      ? cg_method_call(model->jit[mi], bound, (int)f->nargs, &out, &io, &e)
                      : rt_interp_run(f->graph, bound, (int)f->nargs, &out, 1, &io, &e);
+        rt_tensor_set_max_bytes(prev_limit);
         if (rc) {
             st = api_fail(&e, err);
         } else if (!(*result = api_box(out))) {
             st = api_failf(err, TSJ_ERR_NOMEM, "out of memory");
+        }
+        if (io.profile) {
+            pthread_mutex_lock(&model->profile_lock);
+            if (!model->profile)
+                model->profile = calloc(1, sizeof *model->profile);
+            for (int i = 0; model->profile && i <= RT_OP_COUNT; i++) {
+                model->profile->seconds[i] += io.profile->seconds[i];
+                model->profile->calls[i] += io.profile->calls[i];
+            }
+            model->profile_calls++;
+            pthread_mutex_unlock(&model->profile_lock);
+            free(io.profile);
         }
     }
     if (bound != stack_args)
@@ -236,6 +305,13 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
     rt_err_clear(&e);
     if (api_options_set(&model->opts, key, value, &e))
         return api_fail(&e, err);
+    if (!strcmp(key, "profile") && model->opts.profile) { /* turning it on starts afresh */
+        pthread_mutex_lock(&model->profile_lock);
+        if (model->profile)
+            memset(model->profile, 0, sizeof *model->profile);
+        model->profile_calls = 0;
+        pthread_mutex_unlock(&model->profile_lock);
+    }
     if (!strcmp(key, "threads"))
         apply_threads(model->opts.threads);
     return TSJ_OK;
@@ -302,6 +378,55 @@ static void describe_object(sbuf *b, rt_value obj, const char *name, int depth)
         if (v.kind == RT_OBJECT && c->attrs[i].is_module)
             describe_object(b, v, c->attrs[i].name, depth + 1);
     }
+}
+
+typedef struct prof_row {
+    int op;
+    double seconds;
+    uint64_t calls;
+} prof_row;
+
+static int prof_row_cmp(const void *a, const void *b)
+{
+    const prof_row *x = a, *y = b;
+    return (x->seconds < y->seconds) - (x->seconds > y->seconds);
+}
+
+/* The "profile" table: operators by total time over the calls made while
+ * the option was on (every method: the counters are per model). */
+static void describe_profile(sbuf *b, tsj_model *m)
+{
+    prof_row *rows = calloc(RT_OP_COUNT + 1, sizeof *rows);
+    if (!rows) {
+        b->oom = 1;
+        return;
+    }
+    size_t n = 0, ncalls;
+    double total = 0;
+    pthread_mutex_lock(&m->profile_lock);
+    ncalls = m->profile_calls;
+    for (int i = 0; m->profile && i <= RT_OP_COUNT; i++)
+        if (m->profile->calls[i]) {
+            rows[n++] = (prof_row){i, m->profile->seconds[i], m->profile->calls[i]};
+            total += m->profile->seconds[i];
+        }
+    pthread_mutex_unlock(&m->profile_lock);
+    qsort(rows, n, sizeof *rows, prof_row_cmp);
+    sb_printf(b, "%-44s %10s %12s %11s %7s\n", "operator", "calls", "total ms", "us/call",
+              "share");
+    for (size_t i = 0; i < n; i++) {
+        char name[128];
+        const rt_op *op = rt_op_get((rt_op_id)rows[i].op);
+        sb_printf(b, "%-44s %10llu %12.3f %11.2f %6.1f%%\n",
+                  op ? rt_op_full_name(op, name, sizeof name) : "?",
+                  (unsigned long long)rows[i].calls, rows[i].seconds * 1e3,
+                  rows[i].seconds * 1e6 / (double)rows[i].calls,
+                  total > 0 ? 100.0 * rows[i].seconds / total : 0.0);
+    }
+    sb_printf(b, "%-44s %10s %12.3f\n", "total (operators only)", "", total * 1e3);
+    sb_printf(b, "%zu profiled call(s)%s\n", ncalls,
+              ncalls ? "" : ": set the option \"profile\" to \"true\", then call the model");
+    free(rows);
 }
 
 static void describe_ops(sbuf *b, const ir_graph *g, bool *seen)
@@ -395,13 +520,15 @@ TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const 
             }
         }
         free(seen);
+    } else if (!strcmp(what, "profile")) {
+        describe_profile(&b, model);
     } else if (!strcmp(what, "jit") || !strcmp(what, "cache")) {
         free(b.s);
         return describe_jit(model, what, method, args, nargs, text, err);
     } else {
         free(b.s);
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
-                         "unknown description '%s' (classes, methods, ir, ops, jit, cache)", what);
+                         "unknown description '%s' (classes, methods, ir, ops, jit, cache, profile)", what);
     }
     if (b.oom) {
         free(b.s);

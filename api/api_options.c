@@ -1,6 +1,7 @@
 /* api_options.c — tsj_options: the mode, thread count and future options,
  * settable by name so new options never change the ABI. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,36 @@ void api_options_default(struct tsj_options *o)
     o->fold_attributes = 1;
     o->cache_size = 16;
     o->mmap_weights = 1;
+    o->max_tensor_bytes = 0; /* the runtime's default, RT_DEFAULT_MAX_TENSOR_BYTES */
+    o->max_graph_nodes = 1u << 20;
+    o->profile = 0;
+}
+
+/* A byte count: digits with an optional k/m/g/t suffix (powers of 1024). */
+static int parse_bytes(const char *s, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] < '0' || s[0] > '9') /* no sign, no leading space */
+        return -1;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    int shift = 0;
+    switch (*end) {
+    case 0: break;
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    case 't': case 'T': shift = 40; break;
+    default: return -1;
+    }
+    if (*end && end[1])
+        return -1;
+    if (v > (ULLONG_MAX >> 2) >> shift) /* at most 2^62 */
+        return -1;
+    *out = v << shift;
+    return 0;
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -60,10 +91,29 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
             return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                               "option 'cache_size' must be a positive integer, not '%s'", value);
         o->cache_size = (int)v;
+    } else if (!strcmp(key, "max_tensor_bytes")) {
+        unsigned long long b;
+        if (parse_bytes(value, &b) || (uint64_t)b > SIZE_MAX)
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'max_tensor_bytes' must be a byte count (0 for the "
+                              "default of 1 TiB; suffixes k, m, g, t), not '%s'",
+                              value);
+        o->max_tensor_bytes = (size_t)b;
+    } else if (!strcmp(key, "max_graph_nodes")) {
+        if (parse_int(value, 1, INT32_MAX, &v))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'max_graph_nodes' must be a positive integer, not '%s'",
+                              value);
+        o->max_graph_nodes = (uint32_t)v;
+    } else if (!strcmp(key, "profile")) {
+        if (strcmp(value, "true") && strcmp(value, "false"))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'profile' must be 'true' or 'false'");
+        o->profile = !strcmp(value, "true");
     } else {
         return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                           "unknown option '%s' (known: mode, threads, fold_attributes, "
-                          "cache_size, mmap_weights)",
+                          "cache_size, mmap_weights, max_tensor_bytes, max_graph_nodes, profile)",
                           key);
     }
     return 0;

@@ -273,6 +273,10 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
 
 cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, rt_err *e)
 {
+    if (!fn || !fn->graph) {
+        rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT, "cg_method_new: a function with a graph is needed");
+        return NULL;
+    }
     cg_method *m = calloc(1, sizeof *m);
     if (!m) {
         rt_err_nomem(e);

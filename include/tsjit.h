@@ -227,10 +227,19 @@ TSJ_API tsj_status tsj_options_set_mode(tsj_options *opts, tsj_mode mode);
 TSJ_API tsj_status tsj_options_set_threads(tsj_options *opts, int threads);
 /* Any option by name, so new options never change the ABI. Known keys:
  * "mode" (jit|interp), "threads" (integer), "fold_attributes" (true|false),
+ * "profile" (true|false: time every operator of the calls that follow, which
+ * then run in the interpreter; setting it to true clears the counters),
  * "cache_size" (integer, compiled specializations kept per method),
  * "mmap_weights" (true|false, default true: tensor records of a model file
  * are mapped, not copied; the file must then not be truncated or rewritten
- * in place while the model is loaded, or the process gets SIGBUS).
+ * in place while the model is loaded, or the process gets SIGBUS),
+ * "max_tensor_bytes" (bytes, suffixes k/m/g/t allowed; the largest tensor a
+ *   call may create, TSJ_ERR_LIMIT "... exceeds the N-byte limit" beyond it
+ *   and the model stays usable; 0, the default, means 1 TiB; the limit
+ *   belongs to the model and does not affect other models or tensors made
+ *   through tsj_tensor_create),
+ * "max_graph_nodes" (integer, default 1048576: the most IR nodes a method
+ *   may have after loading; checked by tsj_model_load, TSJ_ERR_LIMIT).
  * An unknown key or a bad value gives TSJ_ERR_INVALID_ARGUMENT. */
 TSJ_API tsj_status tsj_options_set(tsj_options *opts, const char *key, const char *value);
 
@@ -277,7 +286,9 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
  *   "jit"      for the signature of `args`: specialized IR, fusion groups,
  *              arena size, native/fallback nodes, LLVM IR, assembly and
  *              compile time per stage;
- *   "cache"    the specialization cache's entries and counters.
+ *   "cache"    the specialization cache's entries and counters;
+ *   "profile"  time per operator over the calls made while the option
+ *              "profile" was true: calls, total ms, us/call, share.
  * method may be NULL for all methods; args/nargs are used by "jit" only. */
 TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const char *method,
                                       tsj_value *const *args, size_t nargs, char **text,

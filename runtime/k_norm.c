@@ -22,7 +22,7 @@
 
 /* Hot loops get an AVX2 clone picked at load time (the build targets the
  * baseline ISA). */
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__has_attribute)
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__has_attribute) && !defined(__SANITIZE_THREAD__)
 #if __has_attribute(target_clones)
 #define RT_NORM_CLONES __attribute__((target_clones("avx2", "default")))
 #endif

@@ -90,6 +90,16 @@ int64_t rt_shape_numel(int ndim, const int64_t *shape, rt_err *e);
 rt_tensor *rt_tensor_new(rt_dtype dtype, int ndim, const int64_t *shape, rt_err *e);
 /* Same, without zeroing (for kernels that overwrite every element). */
 rt_tensor *rt_tensor_empty(rt_dtype dtype, int ndim, const int64_t *shape, rt_err *e);
+
+/* The largest tensor buffer (bytes) rt_tensor_empty / rt_storage_new* make
+ * on the calling thread: TSJ_ERR_LIMIT "... exceeds the N-byte limit"
+ * beyond it. The limit is per thread: tsj_model_call sets the model's
+ * "max_tensor_bytes" for the duration of a call and restores the previous
+ * value. 0 (every new thread) means RT_DEFAULT_MAX_TENSOR_BYTES. */
+#define RT_DEFAULT_MAX_TENSOR_BYTES ((size_t)1 << 40)
+size_t rt_tensor_max_bytes(void);
+/* Sets this thread's limit (0: the default); returns the previous setting. */
+size_t rt_tensor_set_max_bytes(size_t limit);
 /* A view of `storage` (retained) with the given geometry. Checks that every
  * reachable element lies inside the storage. */
 rt_tensor *rt_tensor_view(rt_storage *storage, rt_dtype dtype, int ndim, const int64_t *shape,

@@ -123,7 +123,7 @@ static bool close_enough(const rt_tensor *got, const rt_tensor *want, double rto
 /* Runs one manifest line; returns 0 when it passes. */
 static int run_case(char *line, int *ncases)
 {
-    char *fields[5];
+    char *fields[5] = {0};
     int nf = 0;
     for (char *p = line; nf < 5; nf++) {
         fields[nf] = p;

@@ -131,7 +131,7 @@ static void run_case(void **state)
             assert_int_equal(outs[k].kind, RT_TENSOR);
             rt_tensor *want = load_rel(tok);
             char what[160];
-            snprintf(what, sizeof what, "%s out%d", f[0], k);
+            snprintf(what, sizeof what, "%.100s out%d", f[0], k);
             ts_assert_close(outs[k].u.tensor, want, rtol, atol, what);
             rt_tensor_release(want);
         }
