@@ -269,8 +269,8 @@ static int prop_block(cprop *c, ir_bid b)
             if (fold_op(c, n))
                 return -1;
         }
-        nd = &g->nodes[n];
-        for (uint32_t k = 0; !nd->dead && k < nd->nblocks; k++)
+        /* sub-blocks may append nodes, which moves g->nodes: index afresh */
+        for (uint32_t k = 0; !g->nodes[n].dead && k < g->nodes[n].nblocks; k++)
             if (prop_block(c, g->nodes[n].blocks[k]))
                 return -1;
         /* fold_op may have put constants before n: find n again */
