@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "rt_gemm.h"
+#include "rt_broadcast.h"
 #include "rt_kernels.h"
 
 /* ---- helpers ---- */
@@ -51,26 +52,6 @@ static int gemm(rt_dtype dt, bool bt, int64_t m, int64_t n, int64_t k, double al
 
 /* expf for softmax in a form the compiler vectorizes (Cephes polynomial,
  * about 1 ulp on the range softmax uses; exp(-inf) = 0, NaN stays NaN). */
-static inline float exp_f32(float x)
-{
-    float xc = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
-    float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* rint */
-    float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union {
-        int32_t i;
-        float f;
-    } u = {.i = ((int32_t)n + 127) << 23};
-    float y = p * u.f;
-    y = x < -87.0f ? 0.0f : y;
-    return x != x ? x : y;
-}
 
 #define ATTN_ROWS(T, S, EXP)                                                                    \
     /* x[r, :w] += bias[:w] for n rows of stride ld. */                                         \
@@ -162,7 +143,7 @@ static inline float exp_f32(float x)
             x[j] += y[j];                                                                       \
     }
 
-ATTN_ROWS(float, f32, exp_f32)
+ATTN_ROWS(float, f32, rt_vexpf)
 ATTN_ROWS(double, f64, exp)
 
 #define DISPATCH(dt, fn, ...)                                                                   \

@@ -86,35 +86,15 @@ static inline int64_t i64_at(const rt_tensor *t, int64_t i)
 /* float exp, sigmoid and tanh in forms GCC vectorizes without -ffast-math
  * (libm's scalar calls otherwise dominate small and medium cells). exp is
  * Cephes' polynomial (about 1 ulp; exp(-inf) = 0, NaN stays NaN); tanh uses
- * Cephes' odd polynomial below 0.625 and 1 - 2 / (exp(2|x|) + 1) above. The
- * same exp is in k_attention.c (static inline so that loops vectorize). */
-static inline float exp_f32(float x)
-{
-    float xc = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
-    float n = (xc * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* rint */
-    float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
-    union {
-        int32_t i;
-        float f;
-    } u = {.i = ((int32_t)n + 127) << 23};
-    float y = p * u.f;
-    y = x < -87.0f ? 0.0f : y;
-    return x != x ? x : y;
-}
+ * Cephes' odd polynomial below 0.625 and 1 - 2 / (exp(2|x|) + 1) above. exp is
+ * rt_vexpf (rt_broadcast.h), inline so that loops vectorize. */
 
 static inline float tanh_f32(float x)
 {
     float a = x < 0 ? -x : x, z = x * x;
     float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
                     1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
-    float big = 1.0f - 2.0f / (exp_f32(2.0f * a) + 1.0f);
+    float big = 1.0f - 2.0f / (rt_vexpf(2.0f * a) + 1.0f);
     big = x < 0 ? -big : big;
     return a < 0.625f ? small : big;
 }
@@ -174,7 +154,7 @@ static inline float tanh_f32(float x)
                 h[j] = TANH(g[j]);                                                              \
     }
 
-RNN_CELLS(float, f32, exp_f32, tanh_f32)
+RNN_CELLS(float, f32, rt_vexpf, tanh_f32)
 RNN_CELLS(double, f64, exp, tanh)
 
 /* ---- the recurrent driver ---- */
