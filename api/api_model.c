@@ -101,6 +101,9 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
     else
         api_options_default(&m->opts);
     pthread_mutex_init(&m->profile_lock, NULL);
+    /* LLVM warms up on another thread while the archive loads */
+    if (m->opts.mode == TSJ_MODE_JIT && m->opts.jit_prewarm)
+        cg_prewarm();
     rt_err e;
     rt_err_clear(&e);
     fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0,
@@ -127,7 +130,8 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
         const ir_func *f = fe_loaded_method(m->fl, i);
         m->signatures[i] = signature_text(f);
         if (f->graph &&
-            !(m->jit[i] = cg_method_new(f, m->fl->prog->root, m->opts.cache_size, &e))) {
+            !(m->jit[i] = cg_method_new(f, m->fl->prog->root, m->opts.cache_size,
+                                               m->opts.jit_threshold, &e))) {
             tsj_model_free(m);
             return api_fail(&e, err);
         }
@@ -314,6 +318,10 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
     }
     if (!strcmp(key, "threads"))
         apply_threads(model->opts.threads);
+    if (!strcmp(key, "jit_threshold"))
+        for (size_t i = 0; i < model->nmethods; i++)
+            if (model->jit[i])
+                cg_method_set_threshold(model->jit[i], model->opts.jit_threshold);
     return TSJ_OK;
 }
 

@@ -13,6 +13,13 @@ void api_options_default(struct tsj_options *o)
     o->threads = 0;
     o->fold_attributes = 1;
     o->cache_size = 16;
+    /* TSJ_JIT_THRESHOLD changes the default for the whole process (e.g. 1
+     * to compile at the first call when running a conformance suite) */
+    const char *th = getenv("TSJ_JIT_THRESHOLD");
+    char *end;
+    long t = th ? strtol(th, &end, 10) : 0;
+    o->jit_prewarm = 1;
+    o->jit_threshold = th && *th && !*end && t >= 1 && t <= 1000000 ? (int)t : 2;
     o->mmap_weights = 1;
     o->max_tensor_bytes = 0; /* the runtime's default, RT_DEFAULT_MAX_TENSOR_BYTES */
     o->max_graph_nodes = 1u << 20;
@@ -91,6 +98,18 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
             return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                               "option 'cache_size' must be a positive integer, not '%s'", value);
         o->cache_size = (int)v;
+    } else if (!strcmp(key, "jit_threshold")) {
+        if (parse_int(value, 1, 1000000, &v))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'jit_threshold' must be an integer from 1 to 1000000 "
+                              "(the call of a signature that compiles it), not '%s'",
+                              value);
+        o->jit_threshold = (int)v;
+    } else if (!strcmp(key, "jit_prewarm")) {
+        if (strcmp(value, "true") && strcmp(value, "false"))
+            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
+                              "option 'jit_prewarm' must be 'true' or 'false'");
+        o->jit_prewarm = !strcmp(value, "true");
     } else if (!strcmp(key, "max_tensor_bytes")) {
         unsigned long long b;
         if (parse_bytes(value, &b) || (uint64_t)b > SIZE_MAX)
@@ -113,7 +132,8 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
     } else {
         return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                           "unknown option '%s' (known: mode, threads, fold_attributes, "
-                          "cache_size, mmap_weights, max_tensor_bytes, max_graph_nodes, profile)",
+                          "cache_size, jit_threshold, jit_prewarm, mmap_weights, max_tensor_bytes, max_graph_nodes, "
+                          "profile)",
                           key);
     }
     return 0;

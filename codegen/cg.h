@@ -24,17 +24,25 @@ typedef struct cg_method cg_method;
 
 /* A method's compiler state for graph fn->graph (borrowed; it must outlive
  * the cg_method). self_root is the module object passed as self (retained).
- * cache_size <= 0 picks the default (16 specializations). NULL with e set
- * on out-of-memory; LLVM is initialized lazily, at the first compile. */
-cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, rt_err *e);
+ * cache_size <= 0 picks the default (16 specializations). threshold: the
+ * call of a signature that compiles it (<= 0: the default, 2); the calls
+ * before run in the interpreter, so a signature seen once never pays for a
+ * compile, and 1 compiles at the first call. NULL with e set on
+ * out-of-memory; LLVM is initialized lazily, at the first compile. */
+cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, int threshold,
+                         rt_err *e);
 void cg_method_free(cg_method *m);
 
 /* Runs the method: args[0..nargs) borrowed, self first, defaults already
- * bound. Writes one new reference to *out. Compiles on a miss; anything
+ * bound. Writes one new reference to *out. Compiles a signature at its
+ * threshold-th call (synchronously, on the calling thread); anything
  * that cannot be compiled runs in rt_interp_run. o->profile != NULL runs
  * the interpreter (per-op profiling). 0 or -1 with e set. */
 int cg_method_call(cg_method *m, const rt_value *args, int nargs, rt_value *out,
                    const rt_interp_opts *o, rt_err *e);
+
+/* Changes the threshold for later calls (any thread). */
+void cg_method_set_threshold(cg_method *m, int threshold);
 
 /* Text for `tsjit info --jit`: the specialization for these args (compiled
  * on the spot, not entered in the cache): specialized IR, fusion groups,
@@ -47,10 +55,18 @@ int cg_method_cache_describe(cg_method *m, char **text, rt_err *e);
 /* Counters over the method's life (for tests and `tsjit bench`). */
 typedef struct cg_stats {
     uint64_t calls, hits, misses, compiles, compile_failures, interp_calls, evictions;
+    uint64_t warmup_calls; /* interpreter calls of signatures not yet compiled */
     double compile_seconds;
-    int entries;
+    int entries, threshold;
 } cg_stats;
 void cg_method_stats(cg_method *m, cg_stats *out);
+
+/* Starts warming LLVM up on a background thread, once per process (a
+ * no-op afterwards, or with TSJ_JIT=0): the JIT's set-up and the first
+ * run of its pipeline, so the first real compile costs what later ones
+ * do. cg_prewarm_join waits for it (cg_shutdown and exit do). */
+void cg_prewarm(void);
+void cg_prewarm_join(void);
 
 /* Disposes the process-wide JIT (LLJIT, target machine). Only for the
  * end of a process that wants a clean leak report (tests, valgrind):

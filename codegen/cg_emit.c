@@ -214,9 +214,11 @@ static void add_enum_attr(cg_em *m, LLVMValueRef fn, const char *k)
 int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e)
 {
     memset(out, 0, sizeof *out);
+    double t0 = cg_now();
     if (cg_jit_init(e))
         return -1;
-    double t0 = cg_now();
+    t->init = cg_now() - t0;
+    t0 = cg_now();
     char name[64];
     snprintf(name, sizeof name, "tsj_%llu", cg_jit_next_id());
     LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();

@@ -85,7 +85,7 @@ typedef struct cg_group {
 /* ---- a specialization ------------------------------------------------------ */
 
 typedef struct cg_times {
-    double spec, fuse, emit, opt, jit, total; /* seconds */
+    double spec, fuse, init, emit, opt, jit, total; /* seconds; init: LLVM set-up (first compile only) */
 } cg_times;
 
 typedef struct cg_spec {

@@ -40,6 +40,7 @@
 #include "cg_impl.h"
 
 #define CG_DEFAULT_CACHE 16
+#define CG_DEFAULT_THRESHOLD 2
 #define SIG_MAX 512
 #define FRAME_STACK 128
 
@@ -48,6 +49,9 @@ typedef struct cg_entry {
     uint64_t hash;
     int64_t *key;
     uint32_t keylen;
+    bool warming;           /* not compiled yet: fewer than the threshold's
+                               calls seen; runs in the interpreter         */
+    atomic_uint seen;       /* calls while warming                          */
     bool interp_only;
     char why[256];          /* why interpreter-only                        */
     cg_spec *spec;
@@ -67,12 +71,13 @@ struct cg_method {
     const ir_func *fn;
     rt_value self;
     int cap;
+    atomic_uint threshold;  /* the call of a signature that compiles it     */
     bool disabled;
     pthread_rwlock_t lock;
     pthread_mutex_t compile_lock;
     cg_entry **entries;
     int n;
-    atomic_ullong calls, hits, misses, compiles, failures, interp_calls, evictions;
+    atomic_ullong calls, hits, misses, compiles, failures, interp_calls, evictions, warmups;
     double compile_seconds; /* under compile_lock */
 };
 
@@ -192,7 +197,7 @@ static const char *sig_text(const rt_value *args, int nargs, char *buf, size_t s
 
 static void entry_free(cg_entry *en)
 {
-    for (uint32_t v = 0; en->pool && v < 2 * en->spec->g->nvalues; v++)
+    for (uint32_t v = 0; en->pool && en->spec && v < 2 * en->spec->g->nvalues; v++)
         rt_tensor_release(en->pool[v]);
     free(en->pool);
     cg_code_free(&en->code);
@@ -229,7 +234,7 @@ static int build(const ir_graph *g, const rt_value *args, int nargs, bool want_t
 }
 
 static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const int64_t *key,
-                           int keylen, uint64_t hash, rt_err *e)
+                           int keylen, uint64_t hash, bool warming, rt_err *e)
 {
     cg_entry *en = calloc(1, sizeof *en);
     if (!en || !(en->key = malloc(sizeof *key * (size_t)(keylen + 1)))) {
@@ -244,7 +249,10 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
     en->hash = hash;
     rt_err ce;
     rt_err_clear(&ce);
-    if (m->disabled) {
+    if (warming) {
+        en->warming = true;
+        atomic_init(&en->seen, 0);
+    } else if (m->disabled) {
         en->interp_only = true;
         snprintf(en->why, sizeof en->why, "JIT disabled (TSJ_JIT=0)");
     } else if (build(m->fn->graph, args, nargs, false, &en->spec, &en->code, &en->times, &ce)) {
@@ -271,7 +279,8 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
 
 /* ---- method ------------------------------------------------------------------- */
 
-cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, rt_err *e)
+cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, int threshold,
+                         rt_err *e)
 {
     if (!fn || !fn->graph) {
         rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT, "cg_method_new: a function with a graph is needed");
@@ -285,6 +294,7 @@ cg_method *cg_method_new(const ir_func *fn, rt_value self_root, int cache_size, 
     m->fn = fn;
     m->self = rt_value_retain(self_root);
     m->cap = cache_size > 0 ? cache_size : CG_DEFAULT_CACHE;
+    atomic_init(&m->threshold, threshold > 0 ? (unsigned)threshold : CG_DEFAULT_THRESHOLD);
     const char *env = getenv("TSJ_JIT");
     m->disabled = env && !strcmp(env, "0");
     m->entries = calloc((size_t)m->cap, sizeof *m->entries);
@@ -330,26 +340,51 @@ static cg_entry *lookup(cg_method *m, const int64_t *key, int keylen, uint64_t h
     return found;
 }
 
+/* A signature not in the cache: a new entry, warming up (the interpreter
+ * runs its first calls) when the threshold is above 1, else compiled now.
+ * `warm` is the warming entry being promoted, or NULL. Under compile_lock,
+ * so one thread compiles a signature while the others wait for it. */
 static cg_entry *miss(cg_method *m, const rt_value *args, int nargs, const int64_t *key,
-                      int keylen, uint64_t h, rt_err *e)
+                      int keylen, uint64_t h, const cg_entry *warm, rt_err *e)
 {
     pthread_mutex_lock(&m->compile_lock);
     cg_entry *en = lookup(m, key, keylen, h); /* another thread may have won */
-    if (en) {
+    if (en && (en != warm || !en->warming)) {
         pthread_mutex_unlock(&m->compile_lock);
         return en;
     }
-    atomic_fetch_add_explicit(&m->misses, 1, memory_order_relaxed);
+    cg_entry *old = en; /* the warming entry this one replaces, or NULL */
+    bool warming = !warm && atomic_load_explicit(&m->threshold, memory_order_relaxed) > 1 &&
+                   !m->disabled;
+    if (!warm)
+        atomic_fetch_add_explicit(&m->misses, 1, memory_order_relaxed);
     double t0 = cg_now();
-    en = entry_new(m, args, nargs, key, keylen, h, e);
-    m->compile_seconds += cg_now() - t0;
+    en = entry_new(m, args, nargs, key, keylen, h, warming, e);
+    if (!warming)
+        m->compile_seconds += cg_now() - t0;
     if (!en) {
         pthread_mutex_unlock(&m->compile_lock);
+        if (old)
+            entry_release(old);
         return NULL;
     }
     atomic_store_explicit(&en->last_use, atomic_load(&m->calls), memory_order_relaxed);
     cg_entry *evicted = NULL;
     pthread_rwlock_wrlock(&m->lock);
+    int slot = -1;
+    for (int i = 0; old && i < m->n; i++)
+        if (m->entries[i] == old)
+            slot = i;
+    if (slot >= 0) { /* promotion: the compiled entry takes the warming one's place */
+        evicted = old;
+        atomic_fetch_add_explicit(&en->refs, 1, memory_order_relaxed); /* the table's */
+        m->entries[slot] = en;
+        pthread_rwlock_unlock(&m->lock);
+        pthread_mutex_unlock(&m->compile_lock);
+        entry_release(evicted); /* the table's reference */
+        entry_release(old);     /* the one lookup gave us */
+        return en;
+    }
     if (m->n == m->cap) {
         int lru = 0;
         for (int i = 1; i < m->n; i++)
@@ -366,6 +401,8 @@ static cg_entry *miss(cg_method *m, const rt_value *args, int nargs, const int64
     pthread_mutex_unlock(&m->compile_lock);
     if (evicted)
         entry_release(evicted);
+    if (old)
+        entry_release(old);
     return en;
 }
 
@@ -433,15 +470,33 @@ int cg_method_call(cg_method *m, const rt_value *args, int nargs, rt_value *out,
         atomic_fetch_add_explicit(&m->hits, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&en->hits, 1, memory_order_relaxed);
     } else {
-        en = miss(m, args, nargs, key, keylen, h, e);
+        en = miss(m, args, nargs, key, keylen, h, NULL, e);
         if (!en)
             return -1;
     }
+    if (en->warming) {
+        unsigned seen = atomic_fetch_add_explicit(&en->seen, 1, memory_order_relaxed) + 1;
+        if (seen >= atomic_load_explicit(&m->threshold, memory_order_relaxed)) {
+            /* hot enough: compile now, synchronously */
+            cg_entry *c = miss(m, args, nargs, key, keylen, h, en, e);
+            entry_release(en);
+            if (!c)
+                return -1;
+            en = c;
+        } else {
+            atomic_fetch_add_explicit(&m->warmups, 1, memory_order_relaxed);
+        }
+    }
     atomic_store_explicit(&en->last_use, tick, memory_order_relaxed);
-    int rc = en->interp_only ? run_interp(m, args, nargs, out, o, e)
+    int rc = en->interp_only || en->warming ? run_interp(m, args, nargs, out, o, e)
                              : run_entry(en, args, nargs, out, o, e);
     entry_release(en);
     return rc;
+}
+
+void cg_method_set_threshold(cg_method *m, int threshold)
+{
+    atomic_store(&m->threshold, threshold > 0 ? (unsigned)threshold : CG_DEFAULT_THRESHOLD);
 }
 
 void cg_method_stats(cg_method *m, cg_stats *st)
@@ -454,6 +509,8 @@ void cg_method_stats(cg_method *m, cg_stats *st)
     st->compile_failures = atomic_load(&m->failures);
     st->interp_calls = atomic_load(&m->interp_calls);
     st->evictions = atomic_load(&m->evictions);
+    st->warmup_calls = atomic_load(&m->warmups);
+    st->threshold = (int)atomic_load(&m->threshold);
     pthread_mutex_lock(&m->compile_lock);
     st->compile_seconds = m->compile_seconds;
     pthread_mutex_unlock(&m->compile_lock);
@@ -497,18 +554,23 @@ int cg_method_cache_describe(cg_method *m, char **text, rt_err *e)
     cg_stats st;
     cg_method_stats(m, &st);
     cg_buf_printf(&b, "%s: %d/%d entries; calls %llu, hits %llu, misses %llu, compiles %llu, "
-                      "failed %llu, interpreter calls %llu, evictions %llu, compile %.2f ms\n",
+                      "failed %llu, interpreter calls %llu (%llu warming up), evictions %llu, "
+                      "compile %.2f ms; a signature is compiled at its call %d\n",
                   m->fn->qualname ? m->fn->qualname : m->fn->name, st.entries, m->cap,
                   (unsigned long long)st.calls, (unsigned long long)st.hits,
                   (unsigned long long)st.misses, (unsigned long long)st.compiles,
                   (unsigned long long)st.compile_failures, (unsigned long long)st.interp_calls,
-                  (unsigned long long)st.evictions, st.compile_seconds * 1e3);
+                  (unsigned long long)st.warmup_calls, (unsigned long long)st.evictions,
+                  st.compile_seconds * 1e3, st.threshold);
     pthread_rwlock_rdlock(&m->lock);
     for (int i = 0; i < m->n; i++) {
         const cg_entry *en = m->entries[i];
         cg_buf_printf(&b, "  [%d] ", i);
         key_text(&b, en);
-        if (en->interp_only)
+        if (en->warming)
+            cg_buf_printf(&b, "  warming up (interpreter): %u of %u call(s)",
+                          atomic_load(&en->seen), atomic_load(&m->threshold));
+        else if (en->interp_only)
             cg_buf_printf(&b, "  interpreter (%s)", en->why);
         else
             cg_buf_printf(&b, "  compiled in %.2f ms, %u fused group(s), %u kernel call site(s), "
@@ -553,9 +615,9 @@ int cg_method_describe(cg_method *m, const rt_value *args, int nargs, char **tex
     else
         cg_buf_printf(&b, "result: compiled\n");
     cg_buf_printf(&b,
-                  "compile time: specialize %.3f ms, fuse+plan %.3f ms, emit %.3f ms, "
+                  "compile time: specialize %.3f ms, fuse+plan %.3f ms, LLVM set-up %.3f ms, emit %.3f ms, "
                   "optimize %.3f ms, codegen+link %.3f ms, total %.3f ms\n",
-                  t.spec * 1e3, t.fuse * 1e3, t.emit * 1e3, t.opt * 1e3, t.jit * 1e3,
+                  t.spec * 1e3, t.fuse * 1e3, t.init * 1e3, t.emit * 1e3, t.opt * 1e3, t.jit * 1e3,
                   t.total * 1e3);
     if (s && s->group_of)
         cg_describe_spec(&b, s);

@@ -230,6 +230,14 @@ TSJ_API tsj_status tsj_options_set_threads(tsj_options *opts, int threads);
  * "profile" (true|false: time every operator of the calls that follow, which
  * then run in the interpreter; setting it to true clears the counters),
  * "cache_size" (integer, compiled specializations kept per method),
+ * "jit_threshold" (integer >= 1, default 2, or the environment variable
+ *   TSJ_JIT_THRESHOLD when set: the call of one argument signature (shapes,
+ *   dtypes, decisive int/bool values) that compiles it; the calls before it
+ *   run in the interpreter, so a signature seen once never pays for a
+ *   compile. 1 compiles at the first call. Settable on a loaded model),
+ * "jit_prewarm" (true|false, default true: in mode jit, loading starts one
+ *   background thread per process that sets LLVM up and runs its pipeline
+ *   once, so the first compile costs no more than later ones),
  * "mmap_weights" (true|false, default true: tensor records of a model file
  * are mapped, not copied; the file must then not be truncated or rewritten
  * in place while the model is loaded, or the process gets SIGBUS),

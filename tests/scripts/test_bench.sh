@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_bench.sh — `tsjit bench` on a small fixture model: the table's lines
-# (load, first call = compile + run, median, min, p90), --json, --profile
+# (load, first call in the interpreter, compiling call = compile + run, median, min, p90), --json, --profile
 # (a per-operator table, or the clear "not available" line while the build
 # has no "profile" option), and usage errors (exit 2) and model errors (1).
 set -uo pipefail
@@ -25,16 +25,22 @@ check "model line" "$tmp/out" "^model +.*seed_cnn_traced/model.pt$"
 check "method signature" "$tmp/out" '^method +forward\(Tensor x\) -> Tensor$'
 check "runs and threads" "$tmp/out" '^mode +jit, threads 1, 7 runs after 2 warm-up'
 check "load" "$tmp/out" "^load +$num$"
-check "first call" "$tmp/out" "^first call +$num  = compile \+ run"
+check "first call" "$tmp/out" "^first call +$num  \(interpreter"
+check "compiling call" "$tmp/out" "^compiling call +$num  = compile \+ run"
 check "compile part" "$tmp/out" "^  compile +$num"
 check "run part" "$tmp/out" "^  run +$num"
 check "median" "$tmp/out" "^median +$num$"
 check "min" "$tmp/out" "^min +$num$"
 check "p90" "$tmp/out" "^p90 +$num$"
 
+# compiling at the first call (TSJ_JIT_THRESHOLD=1): the first call is the compiling one
+TSJ_JIT_THRESHOLD=1 "$TSJIT" bench "$F/model.pt" --runs 3 --threads 1 -- "$F/in.0.npy" > "$tmp/t1" 2>&1
+expect_status "bench with threshold 1" 0 $?
+check "threshold 1: first call compiles" "$tmp/t1" "^first call +$num  = compile \+ run"
+
 "$TSJIT" bench "$F/model.pt" --runs 3 --json -- "$F/in.0.npy" > "$tmp/json" 2>&1
 expect_status "--json runs" 0 $?
-check "--json line" "$tmp/json" '^\{"load_ms":[0-9.]+,"first_call_ms":[0-9.]+,"compile_ms":[0-9.]+,"runs":3,"median_us":[0-9.]+,"min_us":[0-9.]+,"p90_us":[0-9.]+\}$'
+check "--json line" "$tmp/json" '^\{"load_ms":[0-9.]+,"first_call_ms":[0-9.]+,"compile_ms":[0-9.]+,"runs":3,"median_us":[0-9.]+,"min_us":[0-9.]+,"p90_us":[0-9.]+,"second_call_ms":[0-9.]+\}$'
 
 "$TSJIT" bench "$F/model.pt" --runs 3 --profile -- "$F/in.0.npy" > "$tmp/prof" 2>&1
 expect_status "--profile runs" 0 $?

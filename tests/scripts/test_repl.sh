@@ -62,7 +62,8 @@ fi
 check ":ir prints the graph" "$tmp/out" '^graph\(%self.*%x : Tensor, %n : int\)'
 check ":ir shows the add" "$tmp/out" 'aten::add'
 check ":time median/min/p90" "$tmp/out" '^5 runs: median [0-9.]+ (us|ms), min [0-9.]+ (us|ms), p90'
-check ":time first-call split" "$tmp/out" '^first call [0-9.]+ (us|ms) = later call .* first-call overhead'
+check ":time first and second call" "$tmp/out" '^first call [0-9.]+ (us|ms), second call [0-9.]+ (us|ms)$'
+check ":time compile split" "$tmp/out" '^(first|second) call = later call [0-9.]+ (us|ms) \+ [0-9.]+ (us|ms) overhead'
 check "unknown command reported" "$tmp/err" "^error \(line 12\): unknown command ':frobnicate'"
 check "unknown command hint" "$tmp/err" '^hint: :help lists the commands'
 check "bad call explained" "$tmp/err" "^error \(line 13\): forward\(\) is missing value for argument 'n'"

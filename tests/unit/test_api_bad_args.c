@@ -252,6 +252,8 @@ static tsj_model *load(const char *mode)
 {
     tsj_options *o = tsj_options_create();
     assert_int_equal(tsj_options_set(o, "mode", mode), TSJ_OK);
+    /* compile at the first call, so every bad call below meets compiled code */
+    assert_int_equal(tsj_options_set(o, "jit_threshold", "1"), TSJ_OK);
     tsj_model *m = NULL;
     tsj_error *err = NULL;
     tsj_status st = tsj_model_load(ts_data_path("hardening/ops.pt"), o, &m, &err);

@@ -196,7 +196,7 @@ static void check_model(const char *label, const char *path, const char *method,
     rt_err ie;
     rt_err_clear(&ie);
     int irc = rt_interp_run(f->graph, bound, nb, &want, 1, &io, &ie);
-    cg_method *m = cg_method_new(f, fl->prog->root, 4, &e);
+    cg_method *m = cg_method_new(f, fl->prog->root, 4, 1, &e);
     assert_non_null(m);
     for (int call = 0; call < 3; call++) {
         rt_value got = rt_none();

@@ -15,6 +15,7 @@ static void run_example(const char *mode)
     snprintf(path, sizeof path, "%s/../../examples/classifier/model.pt", root ? root : "data");
     tsj_options *o = tsj_options_create();
     assert_int_equal(tsj_options_set(o, "mode", mode), TSJ_OK);
+    assert_int_equal(tsj_options_set(o, "jit_threshold", "1"), TSJ_OK); /* compile at once */
     tsj_model *m = NULL;
     tsj_error *err = NULL;
     if (tsj_model_load(path, o, &m, &err) != TSJ_OK)

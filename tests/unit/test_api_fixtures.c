@@ -651,8 +651,9 @@ static int run_fixture(const fixture *fx, const char *mode, msg *m)
     nargs = build_args(fx, args, MAX_ARGS, m);
     if (nargs < 0)
         goto out;
-    /* Two calls: the second may run a cached specialization. */
-    for (int call = 0; call < 2; call++) {
+    /* In jit mode (threshold 2, the default), the first call runs in the
+     * interpreter, the second compiles, the third runs the cached code. */
+    for (int call = 0; call < (strcmp(mode, "jit") ? 2 : 3); call++) {
         tsj_value *res = NULL;
         e = NULL;
         tsj_status st = tsj_model_call(model, fx->method, args, (size_t)nargs, &res, &e);

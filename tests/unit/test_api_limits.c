@@ -44,6 +44,7 @@ static tsj_model *load_with(const char *rel, const char *k1, const char *v1, tsj
     tsj_options *o = tsj_options_create();
     assert_non_null(o);
     assert_int_equal(tsj_options_set(o, "mode", g_mode), TSJ_OK);
+    assert_int_equal(tsj_options_set(o, "jit_threshold", "1"), TSJ_OK); /* compiled code */
     if (k1)
         assert_int_equal(tsj_options_set(o, k1, v1), TSJ_OK);
     tsj_model *m = NULL;

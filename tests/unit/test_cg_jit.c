@@ -23,7 +23,7 @@ typedef struct fixture {
     cg_method *m;
 } fixture;
 
-static void fx_open(fixture *f, const char *text, int cache)
+static void fx_open_threshold(fixture *f, const char *text, int cache, int threshold)
 {
     rt_err e;
     rt_err_clear(&e);
@@ -35,8 +35,14 @@ static void fx_open(fixture *f, const char *text, int cache)
     f->fn.name = "forward";
     f->fn.graph = f->g;
     f->fn.nargs = f->g->blocks[0].nparams;
-    f->m = cg_method_new(&f->fn, rt_none(), cache, &e);
+    f->m = cg_method_new(&f->fn, rt_none(), cache, threshold, &e);
     assert_non_null(f->m);
+}
+
+/* Compiles at the first call, so every call below tests compiled code. */
+static void fx_open(fixture *f, const char *text, int cache)
+{
+    fx_open_threshold(f, text, cache, 1);
 }
 
 static void fx_close(fixture *f)
@@ -218,6 +224,58 @@ static void test_chain_broadcast(void **state)
     fx_close(&f);
     rt_tensor_release(x);
     rt_tensor_release(b);
+}
+
+/* Tiering: with threshold 3 the first two calls of a signature run in the
+ * interpreter, the third compiles it, later ones hit; another signature
+ * starts warming up afresh; results agree throughout. */
+static void test_threshold(void **state)
+{
+    (void)state;
+    const char *text = "graph(%x : Tensor):\n"
+                       "  %a : Tensor = aten::tanh(%x)\n"
+                       "  %b : Tensor = aten::mul.Tensor(%a, %x)\n"
+                       "  return (%b)\n";
+    fixture f;
+    fx_open_threshold(&f, text, 4, 3);
+    int64_t s1[2] = {5, 7}, s2[1] = {33};
+    rt_tensor *x = probe_f32(2, s1, 3), *y = probe_f32(1, s2, 4);
+    rt_value a1[1] = {rt_tensor_value(x)}, a2[1] = {rt_tensor_value(y)};
+    cg_stats st;
+    run_both(&f, a1, 1, "warming"); /* calls 1 and 2: interpreter */
+    cg_method_stats(f.m, &st);
+    assert_int_equal(st.compiles, 0);
+    assert_int_equal(st.warmup_calls, 2);
+    assert_int_equal(st.misses, 1);
+    assert_int_equal(st.entries, 1);
+    char *c = NULL;
+    rt_err e;
+    rt_err_clear(&e);
+    assert_int_equal(cg_method_cache_describe(f.m, &c, &e), 0);
+    if (!strstr(c, "warming up (interpreter): 2 of 3"))
+        fail_msg("cache text:\n%s", c);
+    free(c);
+    run_both(&f, a1, 1, "promoted"); /* call 3 compiles, call 4 hits */
+    cg_method_stats(f.m, &st);
+    assert_int_equal(st.compiles, 1);
+    assert_int_equal(st.warmup_calls, 2);
+    assert_int_equal(st.interp_calls, 2);
+    assert_int_equal(st.entries, 1);
+    run_both(&f, a2, 1, "second signature");
+    cg_method_stats(f.m, &st);
+    assert_int_equal(st.compiles, 1);
+    assert_int_equal(st.misses, 2);
+    assert_int_equal(st.entries, 2);
+    /* lowered to 1 on the fly: the next call of the warming signature compiles */
+    cg_method_set_threshold(f.m, 1);
+    run_both(&f, a2, 1, "threshold 1");
+    cg_method_stats(f.m, &st);
+    assert_int_equal(st.compiles, 2);
+    assert_int_equal(st.warmup_calls, 4);
+    assert_int_equal(st.entries, 2);
+    fx_close(&f);
+    rt_tensor_release(x);
+    rt_tensor_release(y);
 }
 
 /* int64 and bool tensors, 0-dim operands, type promotion, to(). */
@@ -593,7 +651,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unary_ops),      cmocka_unit_test(test_activations_with_args),
-        cmocka_unit_test(test_chain_broadcast), cmocka_unit_test(test_dtypes),
+        cmocka_unit_test(test_chain_broadcast), cmocka_unit_test(test_threshold),
+        cmocka_unit_test(test_dtypes),
         cmocka_unit_test(test_guard_and_strided), cmocka_unit_test(test_arena),
         cmocka_unit_test(test_kernel_keys),
         cmocka_unit_test(test_if_loop),        cmocka_unit_test(test_errors),
