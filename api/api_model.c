@@ -528,6 +528,12 @@ TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const 
             }
         }
         free(seen);
+    } else if (!strcmp(what, "load")) {
+        const fe_loaded *fl = model->fl;
+        sb_printf(&b, "archive %.3f ms, parse %.3f ms, unpickle %.3f ms, emit %.3f ms, "
+                      "passes %.3f ms\n",
+                  fl->t_archive * 1e3, fl->t_parse * 1e3, fl->t_pickle * 1e3, fl->t_emit * 1e3,
+                  fl->t_optimize * 1e3);
     } else if (!strcmp(what, "profile")) {
         describe_profile(&b, model);
     } else if (!strcmp(what, "jit") || !strcmp(what, "cache")) {
@@ -536,7 +542,9 @@ TSJ_API tsj_status tsj_model_describe(tsj_model *model, const char *what, const 
     } else {
         free(b.s);
         return api_failf(err, TSJ_ERR_INVALID_ARGUMENT,
-                         "unknown description '%s' (classes, methods, ir, ops, jit, cache, profile)", what);
+                         "unknown description '%s' (classes, methods, ir, ops, jit, cache, profile, "
+                         "load)",
+                         what);
     }
     if (b.oom) {
         free(b.s);

@@ -295,6 +295,8 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
  *              arena size, native/fallback nodes, LLVM IR, assembly and
  *              compile time per stage;
  *   "cache"    the specialization cache's entries and counters;
+ *   "load"     where the load's time went: archive, parse, unpickle, emit,
+ *              passes;
  *   "profile"  time per operator over the calls made while the option
  *              "profile" was true: calls, total ms, us/call, share.
  * method may be NULL for all methods; args/nargs are used by "jit" only. */

@@ -2,7 +2,13 @@
  * replaced by a copy of the callee's body (itself inlined first), its
  * params bound to the call's arguments and its returns to the call's
  * outputs. A call chain that reaches a function already being inlined is
- * recursion and is refused with an error naming the chain. */
+ * recursion and is refused with an error naming the chain.
+ *
+ * Each callee is inlined once per pass: the inlined body is kept (a memo
+ * per function) and copied into every later call site, and a callee that
+ * calls nothing is copied straight from its own graph. Models made of many
+ * instances of a few module classes (a BatchNorm2d forward called 50
+ * times) then cost one copy per call site, not one per level of nesting. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +16,28 @@
 
 #define INLINE_MAX_DEPTH 64
 
+typedef struct inlined {
+    const ir_func *fn;
+    ir_graph *g;  /* fn's body with its own calls inlined          */
+    bool owned;   /* a clone (freed at the end), or fn->graph       */
+} inlined;
+
 typedef struct inliner {
     const ir_func *chain[INLINE_MAX_DEPTH];
     int depth;
     rt_err *e;
+    inlined *memo;
+    uint32_t nmemo, capmemo;
 } inliner;
+
+static bool calls_anything(const ir_graph *g)
+{
+    for (uint32_t n = 0; n < g->nnodes; n++)
+        if (!g->nodes[n].dead && g->nodes[n].kind == IR_CALL && g->nodes[n].fn &&
+            g->nodes[n].fn->graph)
+            return true;
+    return false;
+}
 
 static int inline_graph(inliner *in, ir_graph *g);
 
@@ -43,15 +66,38 @@ static int inline_call(inliner *in, ir_graph *g, ir_bid b, ir_nid n, uint32_t *c
     if (in->depth == INLINE_MAX_DEPTH)
         return rt_err_set(in->e, TSJ_ERR_LIMIT, "ir_pass_inline: calls nested deeper than %d",
                           INLINE_MAX_DEPTH);
-    ir_graph *callee = ir_graph_clone(fn->graph, in->e);
-    if (!callee)
-        return -1;
-    in->chain[in->depth++] = fn;
-    int rc = inline_graph(in, callee);
-    in->depth--;
+    const ir_graph *callee = NULL;
+    for (uint32_t i = 0; i < in->nmemo && !callee; i++)
+        if (in->memo[i].fn == fn)
+            callee = in->memo[i].g;
+    if (!callee) {
+        ir_graph *c = NULL;
+        if (calls_anything(fn->graph)) {
+            if (!(c = ir_graph_clone(fn->graph, in->e)))
+                return -1;
+            in->chain[in->depth++] = fn;
+            int irc = inline_graph(in, c);
+            in->depth--;
+            if (irc) {
+                ir_graph_free(c);
+                return -1;
+            }
+        }
+        if (in->nmemo == in->capmemo) {
+            uint32_t cap = in->capmemo ? 2 * in->capmemo : 16;
+            inlined *p = realloc(in->memo, cap * sizeof *p);
+            if (!p) {
+                ir_graph_free(c);
+                return rt_err_nomem(in->e);
+            }
+            in->memo = p;
+            in->capmemo = cap;
+        }
+        in->memo[in->nmemo++] = (inlined){.fn = fn, .g = c ? c : fn->graph, .owned = c != NULL};
+        callee = c ? c : fn->graph;
+    }
+    int rc = 0;
     ir_vid *rets = NULL;
-    if (rc)
-        goto done;
     const ir_block *body = &callee->blocks[0];
     const ir_node *call = &g->nodes[n];
     if (body->nparams != call->nin || body->nrets != call->nout) {
@@ -83,7 +129,6 @@ static int inline_call(inliner *in, ir_graph *g, ir_bid b, ir_nid n, uint32_t *c
     ir_node_remove(g, n);
 done:
     free(rets);
-    ir_graph_free(callee);
     return rc;
 }
 
@@ -112,5 +157,10 @@ static int inline_graph(inliner *in, ir_graph *g) { return inline_block(in, g, 0
 int ir_pass_inline(ir_graph *g, rt_err *e)
 {
     inliner in = {.e = e};
-    return inline_graph(&in, g);
+    int rc = inline_graph(&in, g);
+    for (uint32_t i = 0; i < in.nmemo; i++)
+        if (in.memo[i].owned)
+            ir_graph_free(in.memo[i].g);
+    free(in.memo);
+    return rc;
 }

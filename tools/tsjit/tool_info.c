@@ -236,7 +236,14 @@ int tool_info(int argc, char **argv)
     }
 
     printf("model: %s\n", path);
-    printf("load time: %.3f ms\n", load_ms);
+    char *split = NULL;
+    tsj_error *serr = NULL;
+    if (tsj_model_describe(m, "load", NULL, NULL, 0, &split, &serr) == TSJ_OK && split)
+        printf("load time: %.3f ms (%.*s)\n", load_ms, (int)strcspn(split, "\n"), split);
+    else
+        printf("load time: %.3f ms\n", load_ms);
+    tsj_string_free(split);
+    tsj_error_free(serr);
     printf("methods (%zu):\n", nmethods);
     for (size_t k = 0; k < nmethods; k++) {
         const char *name = tsj_model_method_name(m, k);
