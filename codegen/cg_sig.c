@@ -43,6 +43,17 @@
 #define CG_DEFAULT_THRESHOLD 2
 #define SIG_MAX 512
 #define FRAME_STACK 128
+#define SCRATCH_SLOTS 8 /* concurrent callers of one entry served without malloc */
+
+/* Memory one call of an entry runs in: the frame (one rt_value per value)
+ * and the arena, plus the pool of result tensors reused across calls. A
+ * caller claims a free slot (allocated at its first use); when all are
+ * busy it allocates a block of its own for that call. */
+typedef struct cg_scratch {
+    atomic_flag busy;
+    void *mem;
+    rt_tensor **pool; /* per value: result tensors kept for reuse */
+} cg_scratch;
 
 typedef struct cg_entry {
     atomic_int refs;
@@ -59,11 +70,7 @@ typedef struct cg_entry {
     cg_times times;
     atomic_ullong hits;
     atomic_ullong last_use;
-    /* one scratch block (frame + arena) for the first caller; concurrent
-     * callers of the same entry allocate their own */
-    void *scratch;
-    rt_tensor **pool;       /* per value: result tensors kept for reuse    */
-    atomic_flag scratch_busy;
+    cg_scratch scratch[SCRATCH_SLOTS];
     size_t frame_bytes;
 } cg_entry;
 
@@ -197,13 +204,16 @@ static const char *sig_text(const rt_value *args, int nargs, char *buf, size_t s
 
 static void entry_free(cg_entry *en)
 {
-    for (uint32_t v = 0; en->pool && en->spec && v < 2 * en->spec->g->nvalues; v++)
-        rt_tensor_release(en->pool[v]);
-    free(en->pool);
+    for (int k = 0; k < SCRATCH_SLOTS; k++) {
+        cg_scratch *sc = &en->scratch[k];
+        for (uint32_t v = 0; sc->pool && en->spec && v < 2 * en->spec->g->nvalues; v++)
+            rt_tensor_release(sc->pool[v]);
+        free(sc->pool);
+        free(sc->mem);
+    }
     cg_code_free(&en->code);
     cg_spec_free(en->spec);
     free(en->key);
-    free(en->scratch);
     free(en);
 }
 
@@ -243,7 +253,8 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
         return NULL;
     }
     atomic_init(&en->refs, 1);
-    atomic_flag_clear(&en->scratch_busy);
+    for (int k = 0; k < SCRATCH_SLOTS; k++)
+        atomic_flag_clear(&en->scratch[k].busy);
     memcpy(en->key, key, sizeof *key * (size_t)keylen);
     en->keylen = (uint32_t)keylen;
     en->hash = hash;
@@ -265,9 +276,10 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
     } else {
         size_t nv = en->spec->g->nvalues + 1;
         en->frame_bytes = (sizeof(rt_value) * nv + 63) & ~(size_t)63;
-        en->scratch = aligned_alloc(64, en->frame_bytes + en->spec->arena_size + 64);
-        en->pool = calloc(2 * nv, sizeof *en->pool);
-        if (!en->scratch || !en->pool) {
+        /* the first slot now: a single-threaded caller never allocates */
+        en->scratch[0].mem = aligned_alloc(64, en->frame_bytes + en->spec->arena_size + 64);
+        en->scratch[0].pool = calloc(2 * nv, sizeof *en->scratch[0].pool);
+        if (!en->scratch[0].mem || !en->scratch[0].pool) {
             entry_free(en);
             rt_err_nomem(e);
             return NULL;
@@ -419,9 +431,22 @@ static int run_entry(cg_entry *en, const rt_value *args, int nargs, rt_value *ou
     const cg_spec *s = en->spec;
     const ir_graph *g = s->g;
     uint32_t nv = g->nvalues;
-    bool own = !atomic_flag_test_and_set_explicit(&en->scratch_busy, memory_order_acquire);
-    char *mem = own ? en->scratch
-                    : aligned_alloc(64, en->frame_bytes + s->arena_size + 64);
+    size_t bytes = en->frame_bytes + s->arena_size + 64;
+    cg_scratch *sc = NULL;
+    for (int k = 0; k < SCRATCH_SLOTS && !sc; k++)
+        if (!atomic_flag_test_and_set_explicit(&en->scratch[k].busy, memory_order_acquire))
+            sc = &en->scratch[k];
+    if (sc && !sc->mem) { /* a slot's first use: its memory is kept */
+        sc->mem = aligned_alloc(64, bytes);
+        sc->pool = sc->mem ? calloc(2 * ((size_t)nv + 1), sizeof *sc->pool) : NULL;
+        if (!sc->pool) {
+            free(sc->mem);
+            sc->mem = NULL;
+            atomic_flag_clear_explicit(&sc->busy, memory_order_release);
+            sc = NULL;
+        }
+    }
+    char *mem = sc ? sc->mem : aligned_alloc(64, bytes);
     if (!mem)
         return rt_err_nomem(e);
     rt_value *slots = (rt_value *)mem;
@@ -436,14 +461,14 @@ static int run_entry(cg_entry *en, const rt_value *args, int nargs, rt_value *ou
                  .opts = o,
                  .rtc = {.err = e, .threads = o && o->threads > 0 ? o->threads : 1,
                          .model = o ? o->model : NULL},
-                 .pool = own ? en->pool : NULL};
+                 .pool = sc ? sc->pool : NULL};
     int rc = en->code.fn(&c);
     if (rc == 0)
         *out = rt_value_retain(slots[body->rets[0]]);
     for (uint32_t i = 0; i < s->nrelease; i++)
         rt_value_release(slots[s->release[i]]);
-    if (own)
-        atomic_flag_clear_explicit(&en->scratch_busy, memory_order_release);
+    if (sc)
+        atomic_flag_clear_explicit(&sc->busy, memory_order_release);
     else
         free(mem);
     return rc ? -1 : 0;

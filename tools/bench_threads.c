@@ -11,7 +11,8 @@
  * ARG: a .npy path, an int (42), a float (2.5), true/false, none, or a random
  * float32 tensor given as its shape, "rand:4x6".
  *
- * Each thread count runs for SECONDS (default 2) after one warm-up call;
+ * Each thread count runs for SECONDS (default 2) after three warm-up calls
+ * (with the default jit_threshold, the second compiles);
  * the table gives calls/second in all, per thread, the speed-up over one
  * thread, and CPU microseconds per call summed over threads (flat when the
  * threads do not contend, whatever else the machine is doing; it rises with
@@ -187,13 +188,15 @@ int main(int argc, char **argv)
         return 1;
     }
     tsj_options_free(o);
-    /* warm-up: the first call (and in jit mode, the compile) is not timed */
-    tsj_value *out = NULL;
-    if (tsj_model_call(model, method, args, nargs, &out, &err)) {
-        fprintf(stderr, "bench_threads: call failed: %s\n", tsj_error_message(err));
-        return 1;
+    /* warm-up: the first calls (and in jit mode, the compile) are not timed */
+    for (int k = 0; k < 3; k++) {
+        tsj_value *out = NULL;
+        if (tsj_model_call(model, method, args, nargs, &out, &err)) {
+            fprintf(stderr, "bench_threads: call failed: %s\n", tsj_error_message(err));
+            return 1;
+        }
+        tsj_value_release(out);
     }
-    tsj_value_release(out);
     printf("model %s, method %s, mode %s, %.1f s per row\n", path, method, mode, seconds);
     printf("%8s %14s %14s %9s %14s\n", "threads", "calls/s", "per thread", "speed-up",
            "CPU us/call");
