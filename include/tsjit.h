@@ -29,7 +29,15 @@
  *   called from many threads at once (tsj_model_call is thread-safe; the
  *   specialization cache inside is locked). tsj_value reference counts are
  *   atomic, so values may be shared between threads, but the caller must not
- *   write a tensor's data while another thread reads it.
+ *   write a tensor's data while another thread reads it. Two exceptions the
+ *   caller serializes: tsj_model_set_option must not run while another
+ *   thread calls or describes the same model, and a method whose code
+ *   assigns attributes of the module (`self.count += 1`) mutates shared
+ *   state, so its calls must not overlap each other or other calls that
+ *   read those attributes (as in Python without a lock).
+ *   Loading a model in mode jit starts, once per process, one background
+ *   thread that warms LLVM up (option "jit_prewarm"); it ends by itself
+ *   and is joined at exit.
  */
 #ifndef TSJIT_H
 #define TSJIT_H
@@ -282,7 +290,10 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method,
                                   tsj_value *const *args, size_t nargs, tsj_value **result,
                                   tsj_error **err);
 
-/* Changes the mode or thread count of a loaded model for later calls. */
+/* Changes an option of a loaded model for later calls (the keys of
+ * tsj_options_set; cache_size, mmap_weights, max_graph_nodes and
+ * fold_attributes only matter at load). Not concurrently with calls on the
+ * same model: see THREADS above. */
 TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const char *value,
                                         tsj_error **err);
 
