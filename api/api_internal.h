@@ -28,7 +28,6 @@ struct tsj_options {
     int fold_attributes;
     int cache_size;
     int jit_threshold; /* the call of a signature that compiles it       */
-    int jit_prewarm;   /* warm LLVM up on a background thread at load    */
     int mmap_weights; /* map tensor records of a file instead of copying */
     size_t max_tensor_bytes;  /* largest tensor a call may make; 0: 1 TiB      */
     uint32_t max_graph_nodes; /* live nodes per method graph, checked at load */

@@ -101,9 +101,6 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
     else
         api_options_default(&m->opts);
     pthread_mutex_init(&m->profile_lock, NULL);
-    /* LLVM warms up on another thread while the archive loads */
-    if (m->opts.mode == TSJ_MODE_JIT && m->opts.jit_prewarm)
-        cg_prewarm();
     rt_err e;
     rt_err_clear(&e);
     fe_load_opts lo = {.fold_attributes = m->opts.fold_attributes != 0,

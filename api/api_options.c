@@ -18,7 +18,6 @@ void api_options_default(struct tsj_options *o)
     const char *th = getenv("TSJ_JIT_THRESHOLD");
     char *end;
     long t = th ? strtol(th, &end, 10) : 0;
-    o->jit_prewarm = 1;
     o->jit_threshold = th && *th && !*end && t >= 1 && t <= 1000000 ? (int)t : 2;
     o->mmap_weights = 1;
     o->max_tensor_bytes = 0; /* the runtime's default, RT_DEFAULT_MAX_TENSOR_BYTES */
@@ -105,11 +104,6 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
                               "(the call of a signature that compiles it), not '%s'",
                               value);
         o->jit_threshold = (int)v;
-    } else if (!strcmp(key, "jit_prewarm")) {
-        if (strcmp(value, "true") && strcmp(value, "false"))
-            return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
-                              "option 'jit_prewarm' must be 'true' or 'false'");
-        o->jit_prewarm = !strcmp(value, "true");
     } else if (!strcmp(key, "max_tensor_bytes")) {
         unsigned long long b;
         if (parse_bytes(value, &b) || (uint64_t)b > SIZE_MAX)
@@ -132,7 +126,7 @@ int api_options_set(struct tsj_options *o, const char *key, const char *value, r
     } else {
         return rt_err_set(e, TSJ_ERR_INVALID_ARGUMENT,
                           "unknown option '%s' (known: mode, threads, fold_attributes, "
-                          "cache_size, jit_threshold, jit_prewarm, mmap_weights, max_tensor_bytes, max_graph_nodes, "
+                          "cache_size, jit_threshold, mmap_weights, max_tensor_bytes, max_graph_nodes, "
                           "profile)",
                           key);
     }

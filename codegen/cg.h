@@ -61,13 +61,6 @@ typedef struct cg_stats {
 } cg_stats;
 void cg_method_stats(cg_method *m, cg_stats *out);
 
-/* Starts warming LLVM up on a background thread, once per process (a
- * no-op afterwards, or with TSJ_JIT=0): the JIT's set-up and the first
- * run of its pipeline, so the first real compile costs what later ones
- * do. cg_prewarm_join waits for it (cg_shutdown and exit do). */
-void cg_prewarm(void);
-void cg_prewarm_join(void);
-
 /* Disposes the process-wide JIT (LLJIT, target machine). Only for the
  * end of a process that wants a clean leak report (tests, valgrind):
  * every cg_method must be freed before, and no compile may follow. */

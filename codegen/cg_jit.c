@@ -299,7 +299,6 @@ void cg_code_free(cg_code *c)
 
 void cg_shutdown(void)
 {
-    cg_prewarm_join();
     pthread_mutex_lock(&J.lock);
     if (J.jit) {
         LLVMErrorRef err = LLVMOrcDisposeLLJIT(J.jit);

@@ -35,9 +35,8 @@
  *   assigns attributes of the module (`self.count += 1`) mutates shared
  *   state, so its calls must not overlap each other or other calls that
  *   read those attributes (as in Python without a lock).
- *   Loading a model in mode jit starts, once per process, one background
- *   thread that warms LLVM up (option "jit_prewarm"); it ends by itself
- *   and is joined at exit.
+ *   The library starts no threads of its own besides OpenBLAS's pool, and
+ *   compiles on the calling thread.
  */
 #ifndef TSJIT_H
 #define TSJIT_H
@@ -243,9 +242,6 @@ TSJ_API tsj_status tsj_options_set_threads(tsj_options *opts, int threads);
  *   dtypes, decisive int/bool values) that compiles it; the calls before it
  *   run in the interpreter, so a signature seen once never pays for a
  *   compile. 1 compiles at the first call. Settable on a loaded model),
- * "jit_prewarm" (true|false, default true: in mode jit, loading starts one
- *   background thread per process that sets LLVM up and runs its pipeline
- *   once, so the first compile costs no more than later ones),
  * "mmap_weights" (true|false, default true: tensor records of a model file
  * are mapped, not copied; the file must then not be truncated or rewritten
  * in place while the model is loaded, or the process gets SIGBUS),
