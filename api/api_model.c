@@ -15,11 +15,18 @@
 #include "ir.h"
 #include "rt_interp.h"
 
+typedef struct api_progress {
+    tsj_progress_fn fn;
+    void *user;
+    const char *method;
+} api_progress;
+
 struct tsj_model {
     struct tsj_options opts;
     fe_loaded *fl;
     char **signatures; /* per method, "forward(Tensor x) -> Tensor" */
     cg_method **jit;   /* per method: specialization cache, compiled code */
+    struct api_progress *progress; /* per method: tsj_model_set_progress's hook */
     size_t nmethods;
     /* Option "profile": per-operator totals of the calls made while it is
      * on; each call profiles into its own rt_profile, merged under the lock. */
@@ -119,7 +126,8 @@ static tsj_status load_common(const char *path, const void *data, size_t size,
     m->nmethods = fe_loaded_method_count(m->fl);
     m->signatures = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->signatures);
     m->jit = calloc(m->nmethods ? m->nmethods : 1, sizeof *m->jit);
-    if (!m->signatures || !m->jit) {
+    m->progress = calloc(m->nmethods ? m->nmethods : 1, sizeof(struct api_progress));
+    if (!m->signatures || !m->jit || !m->progress) {
         tsj_model_free(m);
         return api_failf(err, TSJ_ERR_NOMEM, "out of memory");
     }
@@ -162,6 +170,7 @@ TSJ_API void tsj_model_free(tsj_model *model)
     for (size_t i = 0; model->jit && i < model->nmethods; i++)
         cg_method_free(model->jit[i]);
     free(model->jit);
+    free(model->progress);
     free(model->signatures);
     fe_loaded_free(model->fl);
     free(model->profile);
@@ -320,6 +329,26 @@ TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const
             if (model->jit[i])
                 cg_method_set_threshold(model->jit[i], model->opts.jit_threshold);
     return TSJ_OK;
+}
+
+/* ---- progress ---- */
+
+static void progress_relay(void *p, const char *stage)
+{
+    const api_progress *ap = p;
+    ap->fn(ap->user, ap->method, stage);
+}
+
+TSJ_API void tsj_model_set_progress(tsj_model *model, tsj_progress_fn fn, void *user)
+{
+    if (!model)
+        return;
+    for (size_t i = 0; i < model->nmethods; i++) {
+        if (!model->jit[i])
+            continue;
+        model->progress[i] = (api_progress){fn, user, fe_loaded_method(model->fl, i)->name};
+        cg_method_set_progress(model->jit[i], fn ? progress_relay : NULL, &model->progress[i]);
+    }
 }
 
 /* ---- describe ---- */

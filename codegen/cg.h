@@ -41,6 +41,12 @@ void cg_method_free(cg_method *m);
 int cg_method_call(cg_method *m, const rt_value *args, int nargs, rt_value *out,
                    const rt_interp_opts *o, rt_err *e);
 
+/* Progress of compiles: fn(user, stage) is called on the compiling thread
+ * as each stage of a compile starts ("specializing", "optimizing", ...)
+ * and with NULL when the compile ends. Set before calls start. */
+typedef void (*cg_progress_fn)(void *user, const char *stage);
+void cg_method_set_progress(cg_method *m, cg_progress_fn fn, void *user);
+
 /* Changes the threshold for later calls (any thread). */
 void cg_method_set_threshold(cg_method *m, int threshold);
 

@@ -214,6 +214,7 @@ static void add_enum_attr(cg_em *m, LLVMValueRef fn, const char *k)
 int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e)
 {
     memset(out, 0, sizeof *out);
+    cg_progress("generating LLVM IR");
     double t0 = cg_now();
     if (cg_jit_init(e))
         return -1;

@@ -140,6 +140,9 @@ typedef struct cg_code {
 
 /* Emits, optimizes and JIT-compiles spec. want_text: keep IR and asm. */
 int cg_compile(cg_spec *s, bool want_text, cg_code *out, cg_times *t, rt_err *e);
+/* Reports a compile stage to the compiling method's progress hook, if any
+ * (a static string; NULL: the compile ended). */
+void cg_progress(const char *stage);
 void cg_code_free(cg_code *c);
 /* The host description the JIT uses ("cpu features"). */
 const char *cg_jit_target(void);

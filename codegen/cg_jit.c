@@ -208,7 +208,9 @@ int cg_jit_add(LLVMOrcThreadSafeContextRef tsc, LLVMModuleRef M, const char *nam
         return -1;
     }
     LLVMDisposeMessage(vmsg);
+    cg_progress("waiting for the JIT");
     pthread_mutex_lock(&J.lock);
+    cg_progress("optimizing (LLVM O3)");
     double t0 = cg_now();
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, 1);
@@ -251,6 +253,7 @@ int cg_jit_add(LLVMOrcThreadSafeContextRef tsc, LLVMModuleRef M, const char *nam
         LLVMDisposeModule(clone);
     }
     double t2 = cg_now();
+    cg_progress("generating machine code");
     LLVMOrcResourceTrackerRef rt =
         LLVMOrcJITDylibCreateResourceTracker(LLVMOrcLLJITGetMainJITDylib(J.jit));
     LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(M, tsc); /* takes M */

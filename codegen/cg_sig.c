@@ -79,6 +79,8 @@ struct cg_method {
     rt_value self;
     int cap;
     atomic_uint threshold;  /* the call of a signature that compiles it     */
+    cg_progress_fn progress;
+    void *progress_user;
     bool disabled;
     pthread_rwlock_t lock;
     pthread_mutex_t compile_lock;
@@ -225,15 +227,33 @@ static void entry_release(cg_entry *en)
 
 /* Specializes and compiles; on failure records why and returns -1 (the
  * entry then stays interpreter-only). */
-static int build(const ir_graph *g, const rt_value *args, int nargs, bool want_text,
-                 cg_spec **sp, cg_code *code, cg_times *t, rt_err *e)
+/* The progress hook of the method compiling on this thread. */
+static _Thread_local const cg_method *tls_compiling;
+
+void cg_progress(const char *stage)
+{
+    const cg_method *m = tls_compiling;
+    if (m && m->progress)
+        m->progress(m->progress_user, stage);
+}
+
+void cg_method_set_progress(cg_method *m, cg_progress_fn fn, void *user)
+{
+    m->progress = fn;
+    m->progress_user = user;
+}
+
+static int build_stages(const ir_graph *g, const rt_value *args, int nargs, bool want_text,
+                        cg_spec **sp, cg_code *code, cg_times *t, rt_err *e)
 {
     double t0 = cg_now();
     memset(t, 0, sizeof *t);
+    cg_progress("specializing");
     if (cg_spec_build(g, args, nargs, sp, e))
         return -1;
     double t1 = cg_now();
     t->spec = t1 - t0;
+    cg_progress("fusing and planning memory");
     if (cg_fuse(*sp, e) || cg_plan(*sp, e))
         return -1;
     t->fuse = cg_now() - t1;
@@ -241,6 +261,17 @@ static int build(const ir_graph *g, const rt_value *args, int nargs, bool want_t
         return -1;
     t->total = cg_now() - t0;
     return 0;
+}
+
+static int build(const cg_method *m, const rt_value *args, int nargs, bool want_text,
+                 cg_spec **sp, cg_code *code, cg_times *t, rt_err *e)
+{
+    const cg_method *prev = tls_compiling;
+    tls_compiling = m;
+    int rc = build_stages(m->fn->graph, args, nargs, want_text, sp, code, t, e);
+    cg_progress(NULL);
+    tls_compiling = prev;
+    return rc;
 }
 
 static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const int64_t *key,
@@ -266,7 +297,7 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
     } else if (m->disabled) {
         en->interp_only = true;
         snprintf(en->why, sizeof en->why, "JIT disabled (TSJ_JIT=0)");
-    } else if (build(m->fn->graph, args, nargs, false, &en->spec, &en->code, &en->times, &ce)) {
+    } else if (build(m, args, nargs, false, &en->spec, &en->code, &en->times, &ce)) {
         en->interp_only = true;
         snprintf(en->why, sizeof en->why, "%.250s", ce.msg[0] ? ce.msg : "compile failed");
         cg_code_free(&en->code);
@@ -633,7 +664,7 @@ int cg_method_describe(cg_method *m, const rt_value *args, int nargs, char **tex
     cg_times t;
     rt_err ce;
     rt_err_clear(&ce);
-    int rc = build(m->fn->graph, args, nargs, true, &s, &code, &t, &ce);
+    int rc = build(m, args, nargs, true, &s, &code, &t, &ce);
     cg_buf_printf(&b, "target %s\n", cg_jit_target());
     if (rc)
         cg_buf_printf(&b, "result: runs in the interpreter: %s\n", ce.msg);

@@ -293,6 +293,14 @@ TSJ_API tsj_status tsj_model_call(tsj_model *model, const char *method,
 TSJ_API tsj_status tsj_model_set_option(tsj_model *model, const char *key, const char *value,
                                         tsj_error **err);
 
+/* Progress of compiles (e.g. to show one on a terminal): fn(user, method,
+ * stage) is called on the thread that compiles, as each stage of a compile
+ * starts ("specializing", "optimizing (LLVM O3)", "generating machine
+ * code", ...), and with stage NULL when the compile ends. fn NULL removes
+ * it. Set it before calls start (not concurrently with calls). */
+typedef void (*tsj_progress_fn)(void *user, const char *method, const char *stage);
+TSJ_API void tsj_model_set_progress(tsj_model *model, tsj_progress_fn fn, void *user);
+
 /* Introspection as text (free with tsj_string_free). `what`:
  *   "classes"  the class tree: submodules, parameters and buffers;
  *   "methods"  every method's signature;

@@ -33,6 +33,17 @@ check "median" "$tmp/out" "^median +$num$"
 check "min" "$tmp/out" "^min +$num$"
 check "p90" "$tmp/out" "^p90 +$num$"
 
+# compile progress (shown on a terminal after 0.5 s; forced here, at once)
+TSJ_PROGRESS=1 TSJ_PROGRESS_AFTER=0 "$TSJIT" run "$F/model.pt" --out "$tmp" --bench 2 \
+    -- "$F/in.0.npy" > /dev/null 2> "$tmp/progress"
+expect_status "run with progress" 0 $?
+check "progress: a stage" "$tmp/progress" '^compiling forward: optimizing \(LLVM O3\)  [0-9.]+ s$'
+check "progress: the end" "$tmp/progress" '^compiled forward in [0-9.]+ s$'
+TSJ_PROGRESS=0 TSJ_PROGRESS_AFTER=0 "$TSJIT" run "$F/model.pt" --out "$tmp" --bench 2 \
+    -- "$F/in.0.npy" > /dev/null 2> "$tmp/quiet"
+[[ ! -s $tmp/quiet ]] && echo "ok   TSJ_PROGRESS=0 is quiet" ||
+    { echo "FAIL TSJ_PROGRESS=0 printed:"; cat "$tmp/quiet"; fails=$((fails + 1)); }
+
 # compiling at the first call (TSJ_JIT_THRESHOLD=1): the first call is the compiling one
 TSJ_JIT_THRESHOLD=1 "$TSJIT" bench "$F/model.pt" --runs 3 --threads 1 -- "$F/in.0.npy" > "$tmp/t1" 2>&1
 expect_status "bench with threshold 1" 0 $?

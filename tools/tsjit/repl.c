@@ -145,6 +145,7 @@ static int cmd_load(repl_session *s, const char *rest, int lineno)
                         "check the path; :load PATH loads a TorchScript archive (.pt)");
     }
     double t = tool_now() - t0;
+    tool_progress_attach(m);
     tsj_model_free(s->model);
     free(s->model_path);
     s->model = m;

@@ -32,5 +32,8 @@ void tool_print_error(const char *prefix, const tsj_error *err);
 
 /* Monotonic clock in seconds. */
 double tool_now(void);
+/* Shows the progress of compiles over half a second on stderr when it is
+ * a terminal (tool_progress.c). */
+void tool_progress_attach(tsj_model *model);
 
 #endif /* TOOL_H */

@@ -165,6 +165,7 @@ int tool_bench(int argc, char **argv)
         tool_print_error("tsjit bench", err);
         goto done;
     }
+    tool_progress_attach(model);
     double t1 = tool_now();
     tsj_value *r = NULL;
     if (tsj_model_call(model, method, args, nargs, &r, &err) != TSJ_OK) {

@@ -181,6 +181,7 @@ int tool_info(int argc, char **argv)
         goto done;
     }
     double load_ms = (tool_now() - t0) * 1e3;
+    tool_progress_attach(m);
 
     size_t nmethods = tsj_model_method_count(m);
     if (method && !tsj_model_method_signature(m, method)) {

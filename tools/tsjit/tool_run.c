@@ -98,6 +98,7 @@ int tool_run(int argc, char **argv)
         tool_print_error("tsjit run", err);
         goto done;
     }
+    tool_progress_attach(model);
     double t1 = tool_now();
     if (tsj_model_call(model, method, args, nargs, &result, &err) != TSJ_OK) {
         tool_print_error("tsjit run", err);
