@@ -50,10 +50,16 @@
  * caller claims a free slot (allocated at its first use); when all are
  * busy it allocates a block of its own for that call. */
 typedef struct cg_scratch {
-    atomic_flag busy;
+    _Alignas(64) atomic_flag busy; /* a cache line per slot: no false sharing */
     void *mem;
-    rt_tensor **pool; /* per value: result tensors kept for reuse */
+    rt_tensor **pool;  /* per value: result tensors kept for reuse */
+    atomic_ullong hits; /* calls served here; written only by the holder */
 } cg_scratch;
+
+/* The slot a thread tries first: threads spread over the slots, so that
+ * concurrent callers of one entry do not contend for the same flag. */
+static _Thread_local unsigned tls_slot = ~0u;
+static atomic_uint slot_counter;
 
 typedef struct cg_entry {
     atomic_int refs;
@@ -86,7 +92,10 @@ struct cg_method {
     pthread_mutex_t compile_lock;
     cg_entry **entries;
     int n;
-    atomic_ullong calls, hits, misses, compiles, failures, interp_calls, evictions, warmups;
+    /* counters: the hot path of a compiled hit writes none of these (its
+     * hits go to the entry's scratch slots); calls = hits + misses + other */
+    atomic_ullong other, hits, misses, compiles, failures, interp_calls, evictions, warmups;
+    atomic_ullong hits_gone; /* hits of entries no longer in the table */
     double compile_seconds; /* under compile_lock */
 };
 
@@ -217,6 +226,15 @@ static void entry_free(cg_entry *en)
     cg_spec_free(en->spec);
     free(en->key);
     free(en);
+}
+
+/* Calls the entry has served (approximate while calls run). */
+static unsigned long long entry_hits(cg_entry *en)
+{
+    unsigned long long n = atomic_load_explicit(&en->hits, memory_order_relaxed);
+    for (int k = 0; k < SCRATCH_SLOTS; k++)
+        n += atomic_load_explicit(&en->scratch[k].hits, memory_order_relaxed);
+    return n;
 }
 
 static void entry_release(cg_entry *en)
@@ -411,7 +429,7 @@ static cg_entry *miss(cg_method *m, const rt_value *args, int nargs, const int64
             entry_release(old);
         return NULL;
     }
-    atomic_store_explicit(&en->last_use, atomic_load(&m->calls), memory_order_relaxed);
+    atomic_store_explicit(&en->last_use, atomic_load(&m->misses), memory_order_relaxed);
     cg_entry *evicted = NULL;
     pthread_rwlock_wrlock(&m->lock);
     int slot = -1;
@@ -420,6 +438,7 @@ static cg_entry *miss(cg_method *m, const rt_value *args, int nargs, const int64
             slot = i;
     if (slot >= 0) { /* promotion: the compiled entry takes the warming one's place */
         evicted = old;
+        atomic_fetch_add_explicit(&m->hits_gone, entry_hits(old), memory_order_relaxed);
         atomic_fetch_add_explicit(&en->refs, 1, memory_order_relaxed); /* the table's */
         m->entries[slot] = en;
         pthread_rwlock_unlock(&m->lock);
@@ -435,6 +454,7 @@ static cg_entry *miss(cg_method *m, const rt_value *args, int nargs, const int64
                 atomic_load_explicit(&m->entries[lru]->last_use, memory_order_relaxed))
                 lru = i;
         evicted = m->entries[lru];
+        atomic_fetch_add_explicit(&m->hits_gone, entry_hits(evicted), memory_order_relaxed);
         m->entries[lru] = m->entries[--m->n];
         atomic_fetch_add_explicit(&m->evictions, 1, memory_order_relaxed);
     }
@@ -456,17 +476,22 @@ static int run_interp(cg_method *m, const rt_value *args, int nargs, rt_value *o
     return rt_interp_run(m->fn->graph, args, nargs, out, 1, o, e);
 }
 
+/* count_hit: false for the call that compiled the entry (a miss). */
 static int run_entry(cg_entry *en, const rt_value *args, int nargs, rt_value *out,
-                     const rt_interp_opts *o, rt_err *e)
+                     const rt_interp_opts *o, bool count_hit, rt_err *e)
 {
     const cg_spec *s = en->spec;
     const ir_graph *g = s->g;
     uint32_t nv = g->nvalues;
     size_t bytes = en->frame_bytes + s->arena_size + 64;
     cg_scratch *sc = NULL;
-    for (int k = 0; k < SCRATCH_SLOTS && !sc; k++)
-        if (!atomic_flag_test_and_set_explicit(&en->scratch[k].busy, memory_order_acquire))
-            sc = &en->scratch[k];
+    if (tls_slot == ~0u)
+        tls_slot = atomic_fetch_add_explicit(&slot_counter, 1, memory_order_relaxed);
+    for (unsigned k = 0; k < SCRATCH_SLOTS && !sc; k++) {
+        cg_scratch *c = &en->scratch[(tls_slot + k) % SCRATCH_SLOTS];
+        if (!atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire))
+            sc = c;
+    }
     if (sc && !sc->mem) { /* a slot's first use: its memory is kept */
         sc->mem = aligned_alloc(64, bytes);
         sc->pool = sc->mem ? calloc(2 * ((size_t)nv + 1), sizeof *sc->pool) : NULL;
@@ -493,6 +518,11 @@ static int run_entry(cg_entry *en, const rt_value *args, int nargs, rt_value *ou
                  .rtc = {.err = e, .threads = o && o->threads > 0 ? o->threads : 1,
                          .model = o ? o->model : NULL},
                  .pool = sc ? sc->pool : NULL};
+    if (count_hit && sc) /* the slot is ours: a plain increment, no contention */
+        atomic_store_explicit(&sc->hits, atomic_load_explicit(&sc->hits, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    else if (count_hit)
+        atomic_fetch_add_explicit(&en->hits, 1, memory_order_relaxed);
     int rc = en->code.fn(&c);
     if (rc == 0)
         *out = rt_value_retain(slots[body->rets[0]]);
@@ -512,19 +542,24 @@ int cg_method_call(cg_method *m, const rt_value *args, int nargs, rt_value *out,
     static const rt_interp_opts default_opts = {.threads = 1};
     if (!o)
         o = &default_opts;
-    unsigned long long tick = atomic_fetch_add_explicit(&m->calls, 1, memory_order_relaxed);
     const ir_block *body = &m->fn->graph->blocks[0];
-    if ((o && o->profile) || (uint32_t)nargs != body->nparams || body->nrets != 1)
+    if ((o && o->profile) || (uint32_t)nargs != body->nparams || body->nrets != 1) {
+        atomic_fetch_add_explicit(&m->other, 1, memory_order_relaxed);
         return run_interp(m, args, nargs, out, o, e);
+    }
     int64_t key[SIG_MAX];
     int keylen = sig_compute(args, nargs, key, SIG_MAX);
-    if (keylen < 0)
+    if (keylen < 0) {
+        atomic_fetch_add_explicit(&m->other, 1, memory_order_relaxed);
         return run_interp(m, args, nargs, out, o, e);
+    }
     uint64_t h = sig_hash(key, keylen);
     cg_entry *en = lookup(m, key, keylen, h);
+    bool hit = en != NULL;
     if (en) {
-        atomic_fetch_add_explicit(&m->hits, 1, memory_order_relaxed);
-        atomic_fetch_add_explicit(&en->hits, 1, memory_order_relaxed);
+        /* compiled entries count their hits in run_entry's slot */
+        if (en->warming || en->interp_only)
+            atomic_fetch_add_explicit(&en->hits, 1, memory_order_relaxed);
     } else {
         en = miss(m, args, nargs, key, keylen, h, NULL, e);
         if (!en)
@@ -539,13 +574,18 @@ int cg_method_call(cg_method *m, const rt_value *args, int nargs, rt_value *out,
             if (!c)
                 return -1;
             en = c;
+            hit = false; /* counted as the warming entry's hit */
         } else {
             atomic_fetch_add_explicit(&m->warmups, 1, memory_order_relaxed);
         }
     }
-    atomic_store_explicit(&en->last_use, tick, memory_order_relaxed);
+    /* LRU recency in units of misses (evictions only happen on a miss): the
+     * entry's line is written once per miss, not once per call */
+    unsigned long long tick = atomic_load_explicit(&m->misses, memory_order_relaxed);
+    if (atomic_load_explicit(&en->last_use, memory_order_relaxed) != tick)
+        atomic_store_explicit(&en->last_use, tick, memory_order_relaxed);
     int rc = en->interp_only || en->warming ? run_interp(m, args, nargs, out, o, e)
-                             : run_entry(en, args, nargs, out, o, e);
+                             : run_entry(en, args, nargs, out, o, hit, e);
     entry_release(en);
     return rc;
 }
@@ -558,8 +598,13 @@ void cg_method_set_threshold(cg_method *m, int threshold)
 void cg_method_stats(cg_method *m, cg_stats *st)
 {
     memset(st, 0, sizeof *st);
-    st->calls = atomic_load(&m->calls);
-    st->hits = atomic_load(&m->hits);
+    unsigned long long hits = atomic_load(&m->hits_gone);
+    pthread_rwlock_rdlock(&m->lock);
+    for (int i = 0; i < m->n; i++)
+        hits += entry_hits(m->entries[i]);
+    pthread_rwlock_unlock(&m->lock);
+    st->hits = hits;
+    st->calls = hits + atomic_load(&m->misses) + atomic_load(&m->other);
     st->misses = atomic_load(&m->misses);
     st->compiles = atomic_load(&m->compiles);
     st->compile_failures = atomic_load(&m->failures);
@@ -633,7 +678,7 @@ int cg_method_cache_describe(cg_method *m, char **text, rt_err *e)
                               "arena %zu B",
                           en->times.total * 1e3, en->spec->ngroups, en->spec->n_fallback,
                           en->spec->arena_size);
-        cg_buf_printf(&b, "; hits %llu\n", (unsigned long long)atomic_load(&en->hits));
+        cg_buf_printf(&b, "; hits %llu\n", entry_hits(m->entries[i]));
     }
     pthread_rwlock_unlock(&m->lock);
     if (b.oom) {
