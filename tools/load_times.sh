@@ -37,7 +37,7 @@ for name in $MODELS; do
             status=1
             continue 2
         }
-        t="$(echo "$out" | sed -n 's/^load time: \([0-9.]*\) ms$/\1/p')"
+        t="$(echo "$out" | sed -n 's/^load time: \([0-9.]*\) ms.*$/\1/p')"
         times+=("$t")
     done
     sorted=($(printf '%s\n' "${times[@]}" | sort -g))
