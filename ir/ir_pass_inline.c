@@ -1,14 +1,17 @@
 /* ir_pass_inline.c — inlining: every IR_CALL whose callee has a graph is
- * replaced by a copy of the callee's body (itself inlined first), its
- * params bound to the call's arguments and its returns to the call's
- * outputs. A call chain that reaches a function already being inlined is
- * recursion and is refused with an error naming the chain.
+ * replaced by a copy of the callee's body, its params bound to the call's
+ * arguments and its returns to the call's outputs.
  *
- * Each callee is inlined once per pass: the inlined body is kept (a memo
- * per function) and copied into every later call site, and a callee that
- * calls nothing is copied straight from its own graph. Models made of many
- * instances of a few module classes (a BatchNorm2d forward called 50
- * times) then cost one copy per call site, not one per level of nesting. */
+ * Top down, in one sweep: a call is replaced by the callee's own graph as
+ * it is, and the sweep goes on over the copied nodes, so the calls inside
+ * are inlined in their turn. Every node of a model is copied once per
+ * place it ends up in, however deep its module sits (a bottom-up inliner
+ * copies it once per level of nesting: mobilenet_v2's eight levels).
+ *
+ * Each copied node remembers the inline frame it came from (the callee and
+ * the frame of the call), so a call that reaches a function already being
+ * inlined on its own chain is recursion, refused with an error naming the
+ * chain, and chains deeper than INLINE_MAX_DEPTH are refused too. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,118 +19,117 @@
 
 #define INLINE_MAX_DEPTH 64
 
-typedef struct inlined {
+typedef struct frame {
     const ir_func *fn;
-    ir_graph *g;  /* fn's body with its own calls inlined          */
-    bool owned;   /* a clone (freed at the end), or fn->graph       */
-} inlined;
+    int32_t parent; /* index of the caller's frame, -1: the graph itself */
+    int32_t depth;
+} frame;
 
 typedef struct inliner {
-    const ir_func *chain[INLINE_MAX_DEPTH];
-    int depth;
     rt_err *e;
-    inlined *memo;
-    uint32_t nmemo, capmemo;
+    frame *frames;
+    uint32_t nframes, capframes;
+    int32_t *frame_of; /* per node id: its frame, -1 for the graph's own */
+    uint32_t capnodes;
 } inliner;
 
-static bool calls_anything(const ir_graph *g)
+/* frame_of covers node ids [0, n); new ids get `f`. */
+static int cover(inliner *in, uint32_t n, int32_t f)
 {
-    for (uint32_t n = 0; n < g->nnodes; n++)
-        if (!g->nodes[n].dead && g->nodes[n].kind == IR_CALL && g->nodes[n].fn &&
-            g->nodes[n].fn->graph)
-            return true;
-    return false;
+    if (n <= in->capnodes)
+        return 0;
+    uint32_t cap = in->capnodes ? in->capnodes : 256;
+    while (cap < n)
+        cap *= 2;
+    int32_t *p = realloc(in->frame_of, cap * sizeof *p);
+    if (!p)
+        return rt_err_nomem(in->e);
+    for (uint32_t i = in->capnodes; i < cap; i++)
+        p[i] = f;
+    in->frame_of = p;
+    in->capnodes = cap;
+    return 0;
 }
 
-static int inline_graph(inliner *in, ir_graph *g);
-
-static int refuse_recursion(inliner *in, const ir_func *fn)
+static int refuse_recursion(inliner *in, int32_t f, const ir_func *fn)
 {
-    char chain[1024];
-    size_t n = 0;
-    chain[0] = '\0';
-    for (int i = 0; i < in->depth && n < sizeof chain; i++)
-        n += (size_t)snprintf(chain + n, sizeof chain - n, "%s -> ", in->chain[i]->qualname);
-    if (n < sizeof chain)
-        snprintf(chain + n, sizeof chain - n, "%s", fn->qualname);
+    /* the chain, outermost first */
+    const ir_func *chain[INLINE_MAX_DEPTH + 1];
+    int n = 0;
+    for (int32_t k = f; k >= 0 && n < INLINE_MAX_DEPTH; k = in->frames[k].parent)
+        chain[n++] = in->frames[k].fn;
+    char text[1024];
+    size_t len = 0;
+    text[0] = '\0';
+    for (int i = n - 1; i >= 0 && len < sizeof text; i--)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s -> ", chain[i]->qualname);
+    if (len < sizeof text)
+        snprintf(text + len, sizeof text - len, "%s", fn->qualname);
     return rt_err_set(in->e, TSJ_ERR_UNSUPPORTED,
-                      "ir_pass_inline: recursive call to %s cannot be inlined (%s)",
-                      fn->qualname, chain);
+                      "ir_pass_inline: recursive call to %s cannot be inlined (%s)", fn->qualname,
+                      text);
 }
 
-/* Replaces call node n (in block b) by the callee's body. Sets *count to
- * the number of nodes put in its place. */
-static int inline_call(inliner *in, ir_graph *g, ir_bid b, ir_nid n, uint32_t *count)
+/* Replaces call node n (in block b, at position pos) by a copy of the
+ * callee's graph; the copied nodes take its place. */
+static int inline_call(inliner *in, ir_graph *g, ir_bid b, ir_nid n)
 {
     const ir_func *fn = g->nodes[n].fn;
-    for (int i = 0; i < in->depth; i++)
-        if (in->chain[i] == fn)
-            return refuse_recursion(in, fn);
-    if (in->depth == INLINE_MAX_DEPTH)
+    int32_t f = n < in->capnodes ? in->frame_of[n] : -1;
+    for (int32_t k = f; k >= 0; k = in->frames[k].parent)
+        if (in->frames[k].fn == fn)
+            return refuse_recursion(in, f, fn);
+    int32_t depth = f >= 0 ? in->frames[f].depth + 1 : 1;
+    if (depth > INLINE_MAX_DEPTH)
         return rt_err_set(in->e, TSJ_ERR_LIMIT, "ir_pass_inline: calls nested deeper than %d",
                           INLINE_MAX_DEPTH);
-    const ir_graph *callee = NULL;
-    for (uint32_t i = 0; i < in->nmemo && !callee; i++)
-        if (in->memo[i].fn == fn)
-            callee = in->memo[i].g;
-    if (!callee) {
-        ir_graph *c = NULL;
-        if (calls_anything(fn->graph)) {
-            if (!(c = ir_graph_clone(fn->graph, in->e)))
-                return -1;
-            in->chain[in->depth++] = fn;
-            int irc = inline_graph(in, c);
-            in->depth--;
-            if (irc) {
-                ir_graph_free(c);
-                return -1;
-            }
-        }
-        if (in->nmemo == in->capmemo) {
-            uint32_t cap = in->capmemo ? 2 * in->capmemo : 16;
-            inlined *p = realloc(in->memo, cap * sizeof *p);
-            if (!p) {
-                ir_graph_free(c);
-                return rt_err_nomem(in->e);
-            }
-            in->memo = p;
-            in->capmemo = cap;
-        }
-        in->memo[in->nmemo++] = (inlined){.fn = fn, .g = c ? c : fn->graph, .owned = c != NULL};
-        callee = c ? c : fn->graph;
-    }
-    int rc = 0;
-    ir_vid *rets = NULL;
+    const ir_graph *callee = fn->graph;
     const ir_block *body = &callee->blocks[0];
     const ir_node *call = &g->nodes[n];
     if (body->nparams != call->nin || body->nrets != call->nout) {
         char label[512];
-        rc = rt_err_set(in->e, TSJ_ERR_INTERNAL,
-                        "ir_pass_inline: %s passes %u arguments and takes %u results, but %s "
-                        "has %u params and %u returns",
-                        ir_node_label(g, n, label, sizeof label), call->nin, call->nout,
-                        fn->qualname, body->nparams, body->nrets);
-        goto done;
+        return rt_err_set(in->e, TSJ_ERR_INTERNAL,
+                          "ir_pass_inline: %s passes %u arguments and takes %u results, but %s "
+                          "has %u params and %u returns",
+                          ir_node_label(g, n, label, sizeof label), call->nin, call->nout,
+                          fn->qualname, body->nparams, body->nrets);
     }
-    rets = malloc((body->nrets ? body->nrets : 1) * sizeof *rets);
+    if (in->nframes == in->capframes) {
+        uint32_t cap = in->capframes ? 2 * in->capframes : 64;
+        frame *p = realloc(in->frames, cap * sizeof *p);
+        if (!p)
+            return rt_err_nomem(in->e);
+        in->frames = p;
+        in->capframes = cap;
+    }
+    int32_t nf = (int32_t)in->nframes++;
+    in->frames[nf] = (frame){.fn = fn, .parent = f, .depth = depth};
+    /* nodes up to now keep their frames; the copies get the new one */
+    uint32_t first = g->nnodes;
+    if (cover(in, first, -1))
+        return -1;
+    ir_vid *rets = malloc((body->nrets ? body->nrets : 1) * sizeof *rets);
     ir_vid *args = malloc((call->nin ? call->nin : 1) * sizeof *args);
+    int rc = 0;
     if (!rets || !args) {
-        free(args);
         rc = rt_err_nomem(in->e);
         goto done;
     }
     memcpy(args, call->in, call->nin * sizeof *args);
     uint32_t before = g->blocks[b].nnodes;
-    rc = ir_graph_copy_block(g, b, callee, 0, args, rets, in->e);
-    free(args);
-    if (rc)
+    if ((rc = ir_graph_copy_block(g, b, callee, 0, args, rets, in->e)))
         goto done;
-    *count = g->blocks[b].nnodes - before;
-    ir_block_move_tail_before(g, b, *count, n);
+    if ((rc = cover(in, g->nnodes, nf)))
+        goto done;
+    for (uint32_t k = first; k < g->nnodes; k++)
+        in->frame_of[k] = nf;
+    uint32_t count = g->blocks[b].nnodes - before;
+    ir_block_move_tail_before(g, b, count, n);
     for (uint32_t k = 0; k < g->nodes[n].nout; k++)
         ir_value_replace_uses(g, g->nodes[n].out[k], rets[k]);
     ir_node_remove(g, n);
 done:
+    free(args);
     free(rets);
     return rc;
 }
@@ -138,11 +140,9 @@ static int inline_block(inliner *in, ir_graph *g, ir_bid b)
         ir_nid n = g->blocks[b].nodes[i];
         const ir_node *nd = &g->nodes[n];
         if (nd->kind == IR_CALL && nd->fn && nd->fn->graph) {
-            uint32_t count = 0;
-            if (inline_call(in, g, b, n, &count))
+            if (inline_call(in, g, b, n))
                 return -1;
-            i += count; /* the copied body is already inlined */
-            continue;
+            continue; /* position i now holds the first copied node */
         }
         for (uint32_t k = 0; k < g->nodes[n].nblocks; k++) /* nodes may move */
             if (inline_block(in, g, g->nodes[n].blocks[k]))
@@ -152,15 +152,11 @@ static int inline_block(inliner *in, ir_graph *g, ir_bid b)
     return 0;
 }
 
-static int inline_graph(inliner *in, ir_graph *g) { return inline_block(in, g, 0); }
-
 int ir_pass_inline(ir_graph *g, rt_err *e)
 {
     inliner in = {.e = e};
-    int rc = inline_graph(&in, g);
-    for (uint32_t i = 0; i < in.nmemo; i++)
-        if (in.memo[i].owned)
-            ir_graph_free(in.memo[i].g);
-    free(in.memo);
+    int rc = inline_block(&in, g, 0);
+    free(in.frames);
+    free(in.frame_of);
     return rc;
 }
