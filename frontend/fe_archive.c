@@ -720,6 +720,42 @@ out:
     return rc;
 }
 
+/* Never allocate what an entry cannot hold: its compressed bytes lie inside
+ * the file (however large a compressed size it declares), stored data is
+ * exactly that many bytes, deflate expands at most ~1032 times. 0, or -1
+ * with e set when the declared size is more than that. */
+static int check_declared_size(fe_archive *a, const fe_entry *en, rt_err *e)
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    pthread_mutex_lock(&a->lock);
+    int have = zip_stat_index(a->zip, en->index, 0, &st) == 0 &&
+               (st.valid & ZIP_STAT_COMP_SIZE) && (st.valid & ZIP_STAT_COMP_METHOD);
+    pthread_mutex_unlock(&a->lock);
+    if (!have)
+        return 0;
+    uint64_t held = st.comp_size;
+    if (a->image && held > a->image_size) {
+        held = a->image_size;
+        if (en->size > held && st.comp_method == ZIP_CM_STORE)
+            return rt_err_set(e, TSJ_ERR_FORMAT,
+                              "%s: entry '%s' is truncated (it declares %llu bytes, the whole "
+                              "file has %llu)",
+                              a->name, en->rel, (unsigned long long)en->size,
+                              (unsigned long long)held);
+    }
+    uint64_t limit = st.comp_method == ZIP_CM_STORE ? held
+                     : held > UINT64_MAX / 1100 ? UINT64_MAX
+                                                : held * 1100 + 1024;
+    if (en->size > limit)
+        return rt_err_set(e, TSJ_ERR_FORMAT,
+                          "%s: entry '%s' declares %llu bytes but holds only %llu "
+                          "(compressed) bytes",
+                          a->name, en->rel, (unsigned long long)en->size,
+                          (unsigned long long)held);
+    return 0;
+}
+
 static const fe_entry *entry_or_error(fe_archive *a, const char *rel, rt_err *e)
 {
     const fe_entry *en = rel ? find_entry(a, rel) : NULL;
@@ -737,25 +773,8 @@ int fe_archive_read(fe_archive *a, const char *rel_name, void **data, size_t *si
         return -1;
     if (en->size >= SIZE_MAX)
         return rt_err_set(e, TSJ_ERR_LIMIT, "%s: entry '%s' is too large", a->name, en->rel);
-    /* Never allocate what the entry cannot hold: stored data is exactly its
-     * compressed size, deflate expands at most ~1032 times. */
-    zip_stat_t st;
-    zip_stat_init(&st);
-    pthread_mutex_lock(&a->lock);
-    int have = zip_stat_index(a->zip, en->index, 0, &st) == 0 &&
-               (st.valid & ZIP_STAT_COMP_SIZE) && (st.valid & ZIP_STAT_COMP_METHOD);
-    pthread_mutex_unlock(&a->lock);
-    if (have) {
-        uint64_t limit = st.comp_method == ZIP_CM_STORE ? st.comp_size
-                         : st.comp_size > UINT64_MAX / 1100 ? UINT64_MAX
-                                                            : st.comp_size * 1100 + 1024;
-        if (en->size > limit)
-            return rt_err_set(e, TSJ_ERR_FORMAT,
-                              "%s: entry '%s' declares %llu bytes but holds only %llu "
-                              "(compressed) bytes",
-                              a->name, en->rel, (unsigned long long)en->size,
-                              (unsigned long long)st.comp_size);
-    }
+    if (check_declared_size(a, en, e))
+        return -1;
     char *buf = malloc((size_t)en->size + 1);
     if (!buf)
         return rt_err_set(e, TSJ_ERR_NOMEM, "out of memory reading entry '%s' (%llu bytes)",
@@ -852,7 +871,9 @@ rt_storage *fe_archive_load_storage(fe_archive *a, const char *rel_name, rt_err 
         return s;
     }
     /* compressed, odd or inconsistent records: libzip, which checks the
-     * sizes and the CRC */
+     * sizes and the CRC (after the allocation: bound it first) */
+    if (check_declared_size(a, en, e))
+        return NULL;
     rt_storage *s = rt_storage_new_uninit(n, e);
     if (!s)
         return NULL;

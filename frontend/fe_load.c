@@ -57,11 +57,18 @@ static int build_object(void *ctx, const void *cls, rt_value state, rt_value *ou
                           "objects of class %s carry a custom state (__setstate__), which is "
                           "not supported",
                           c->qualname);
-    if (rt_object_new(c, c->nattrs, out, e))
+    /* set[k]: slot k got a value from the state */
+    bool *set = calloc(c->nattrs ? c->nattrs : 1, sizeof *set);
+    if (!set)
+        return rt_err_nomem(e);
+    if (rt_object_new(c, c->nattrs, out, e)) {
+        free(set);
         return -1;
+    }
     rt_dict *d = state.u.dict;
     for (size_t i = 0; i < d->len; i++) {
         if (d->keys[i].kind != RT_STR) {
+            free(set);
             rt_value_release(*out);
             return rt_err_set(e, TSJ_ERR_FORMAT, "state of %s has a non-string key", c->qualname);
         }
@@ -71,7 +78,23 @@ static int build_object(void *ctx, const void *cls, rt_value state, rt_value *ou
         rt_value *s = &out->u.object->slots[slot];
         rt_value_release(*s);
         *s = rt_value_retain(d->values[i]);
+        set[slot] = true;
     }
+    /* like torch.jit.load, which takes every declared attribute from the
+     * state: one the state lacks makes the archive invalid (it would
+     * otherwise read as None, whatever its declared type) */
+    for (uint32_t k = 0; k < c->nattrs; k++) {
+        if (!set[k]) {
+            rt_err_set(e, TSJ_ERR_FORMAT,
+                       "the state of an object of class %s has no value for its attribute "
+                       "'%s', which the class's code declares",
+                       c->qualname, c->attrs[k].name);
+            free(set);
+            rt_value_release(*out);
+            return -1;
+        }
+    }
+    free(set);
     return 0;
 }
 

@@ -1195,6 +1195,8 @@ static int do_build(pk *k)
         if (k->o->build_object(k->o->ctx, g->cls, state, &obj, k->e)) {
             if (k->e->status == TSJ_OK)
                 pk_fail(k, TSJ_ERR_FORMAT, "cannot build an object of class '%s'", g->qualname);
+            else
+                pk_rewrap(k, ""); /* the pickle's name and the offset around the message */
             return -1;
         }
     } else {

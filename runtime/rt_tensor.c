@@ -169,16 +169,21 @@ void rt_storage_release(rt_storage *s)
 
 int64_t rt_shape_numel(int ndim, const int64_t *shape, rt_err *e)
 {
-    int64_t n = 1;
+    /* span = the product of max(dim, 1), which rt_contiguous_strides
+     * computes: it must fit even when a 0 dim makes numel 0, e.g. (0, 2^62, 5);
+     * numel <= span then cannot overflow either */
+    int64_t n = 1, span = 1;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0) {
             rt_err_set(e, TSJ_ERR_SHAPE, "negative dimension %lld", (long long)shape[i]);
             return -1;
         }
-        if (shape[i] && n > INT64_MAX / shape[i]) {
+        int64_t d = shape[i] > 1 ? shape[i] : 1;
+        if (span > INT64_MAX / d) {
             rt_err_set(e, TSJ_ERR_LIMIT, "tensor has too many elements");
             return -1;
         }
+        span *= d;
         n *= shape[i];
     }
     return n;

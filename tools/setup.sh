@@ -3,12 +3,14 @@
 # packages. Idempotent and quiet when everything is present; works as root
 # or through sudo. Usage: tools/setup.sh [--dev]   (--dev adds PyTorch and
 # matplotlib, needed only to regenerate fixtures and to compare speed).
+# clang and libclang-rt-14-dev build the libFuzzer targets and unzip makes
+# their seeds: tools/test.sh runs them.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config llvm-16-dev libzip-dev libopenblas-dev
-      libcmocka-dev libedit-dev valgrind)
+      libcmocka-dev libedit-dev valgrind clang libclang-rt-14-dev unzip)
 if [[ "${1:-}" == "--dev" ]]; then
-  pkgs+=(python3-torch python3-torchvision python3-matplotlib clang libclang-rt-14-dev)
+  pkgs+=(python3-torch python3-torchvision python3-matplotlib)
 fi
 
 missing=()

@@ -5,15 +5,21 @@
 #   fuzz_pickle/   data.pkl / constants.pkl out of those archives, tests/data/pickle/*.pkl
 #   fuzz_parse/    code/**/*.py out of those archives, tests/data/parse/**/*.py
 #   fuzz_npy/      tests/data/**/*.npy (deduplicated, at most 64 KiB each)
+#   fuzz_repl/     one REPL line each: the scripted session of
+#                  tests/scripts/test_repl.sh, the README's REPL transcript
+#                  (after "tsjit> ") and the lines the parser's unit test
+#                  checks (tests/unit/test_api_repl_expr.c: parsed("..."))
 # plus, for each target, the inputs of earlier findings: tests/fuzz/regress/<target>/
 # (fixed since; kept as regression inputs) and tests/fuzz/findings/<target>/.
 # Files are named by content hash, so reruns and duplicates collapse.
-# Needs: unzip, sha1sum.
+# Works on a clean clone (no build needed: everything comes from committed
+# files). Needs: unzip, sha1sum.
 set -euo pipefail
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DATA="$SRC/tests/data"
 OUT="${1:-$SRC/build/fuzz-seeds}"
-for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do mkdir -p "$OUT/$t"; done
+TARGETS=(fuzz_archive fuzz_pickle fuzz_parse fuzz_npy fuzz_repl)
+for t in "${TARGETS[@]}"; do mkdir -p "$OUT/$t"; done
 command -v unzip >/dev/null || { echo "make_seeds.sh: needs unzip" >&2; exit 1; }
 
 # put FILE into DIR under its content hash (stdin when FILE is -)
@@ -54,12 +60,25 @@ copy_hashed() {
 copy_hashed "$OUT/fuzz_pickle" "$DATA/pickle" -name '*.pkl' -size +0
 copy_hashed "$OUT/fuzz_parse" "$DATA/parse" -name '*.py' -size +0
 copy_hashed "$OUT/fuzz_npy" "$DATA" -name '*.npy' -size +0 -size -65k
-for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do
+
+# REPL lines, one seed each ($D and $tmp of the session script made concrete;
+# the unit test's C string literals unescaped as far as printf %b goes)
+repl_lines() {
+    sed -n '/<<EOF$/,/^EOF$/{/<<EOF$/d;/^EOF$/d;p;}' "$SRC/tests/scripts/test_repl.sh" |
+        sed -e 's|\$D|tests/data/fixtures|g' -e 's|\$tmp|/tmp|g'
+    sed -n 's/^tsjit> //p' "$SRC/README.md"
+    { grep -o 'parsed("\([^"\\]\|\\.\)*")' "$SRC/tests/unit/test_api_repl_expr.c" || true; } |
+        sed -e 's/^parsed("//' -e 's/")$//' -e 's/\\"/"/g' |
+        while IFS= read -r l; do printf '%b\n' "$l"; done
+}
+repl_lines | while IFS= read -r l; do printf '%s\n' "$l" | put "$OUT/fuzz_repl"; done
+
+for t in "${TARGETS[@]}"; do
     for d in "$SRC/tests/fuzz/regress/$t" "$SRC/tests/fuzz/findings/$t"; do
         [ -d "$d" ] && copy_hashed "$OUT/$t" "$d" -type f -size +0
     done
 done
 
-for t in fuzz_archive fuzz_pickle fuzz_parse fuzz_npy; do
+for t in "${TARGETS[@]}"; do
     printf '%-13s %5d seeds  %s\n' "$t" "$(find "$OUT/$t" -type f | wc -l)" "$OUT/$t"
 done

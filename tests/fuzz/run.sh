@@ -4,7 +4,9 @@
 #   overrides either. regress: no fuzzing, each target runs once over the
 #   inputs under tests/fuzz/regress/<target>/ and tests/fuzz/findings/<target>/
 #   and reports every one that still fails.
-#   TARGETs default to all four: fuzz_archive fuzz_pickle fuzz_parse fuzz_npy.
+#   TARGETs default to all five: fuzz_archive fuzz_pickle fuzz_parse fuzz_npy
+#   fuzz_repl (archive bytes end to end, data.pkl, TorchScript source, .npy,
+#   one line of the REPL's language).
 #   Targets run JOBS at a time (default: nproc).
 # Environment:
 #   TSJ_FUZZ_BUILD  build dir configured with -DTSJ_FUZZ=ON -DCMAKE_C_COMPILER=clang
@@ -33,7 +35,7 @@ case "$mode" in
 smoke) secs=60 ;;
 long) secs=3600 ;;
 regress) secs=0 ;;
--h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+-h | --help) sed -n '2,/^# Exit status/p' "$0"; exit 0 ;;
 *) echo "usage: run.sh [smoke|long|regress] [SECONDS] [TARGET...]" >&2; exit 2 ;;
 esac
 shift $(($# ? 1 : 0))
@@ -42,7 +44,7 @@ if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; then
     shift
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_archive fuzz_pickle fuzz_parse fuzz_npy)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_archive fuzz_pickle fuzz_parse fuzz_npy fuzz_repl)
 
 for t in "${targets[@]}"; do
     if [ ! -x "$BUILD/fuzz/$t" ]; then
@@ -76,7 +78,7 @@ if [ "$mode" = regress ]; then
     done
     exit $status
 fi
-[ -d "$SEEDS/fuzz_archive" ] || bash "$HERE/make_seeds.sh" "$SEEDS" || exit 1
+[ -d "$SEEDS/fuzz_repl" ] || bash "$HERE/make_seeds.sh" "$SEEDS" || exit 1
 
 mkdir -p "$BUILD/fuzz-logs"
 dict_for() {
@@ -88,6 +90,7 @@ dict_for() {
     fuzz_pickle) echo "$HERE/pickle.dict" ;;
     fuzz_parse) echo "$HERE/torchscript.dict" ;;
     fuzz_npy) echo "$HERE/npy.dict" ;;
+    fuzz_repl) echo "$HERE/repl.dict" ;;
     esac
 }
 maxlen_for() {
@@ -95,6 +98,7 @@ maxlen_for() {
     fuzz_archive) echo 131072 ;;
     fuzz_pickle) echo 65536 ;;
     fuzz_parse) echo 32768 ;;
+    fuzz_repl) echo 4096 ;;
     *) echo 32768 ;;
     esac
 }

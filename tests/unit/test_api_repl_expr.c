@@ -152,6 +152,64 @@ static void test_parse_nesting_is_bounded(void **state)
     assert_non_null(strstr(parsed(line), "ERR@"));
 }
 
+/* An index chain y[0][0]... builds a tree one level higher per index without
+ * recursing in the parser; it is bounded all the same (a 3 MB chain used to
+ * overflow the evaluator's stack), also inside brackets. */
+static void test_parse_index_chain_is_bounded(void **state)
+{
+    (void)state;
+    static char line[3 * 100000 + 8];
+    for (int k = REPL_MAX_DEPTH - 2; k <= REPL_MAX_DEPTH + 2; k++) {
+        size_t n = 0;
+        line[n++] = 'y';
+        for (int i = 0; i < k - 1; i++) { /* k - 1 indices: a tree k levels high */
+            memcpy(line + n, "[0]", 3);
+            n += 3;
+        }
+        line[n] = 0;
+        const char *r = parsed(line);
+        if (k <= REPL_MAX_DEPTH)
+            assert_int_equal(strncmp(r, "(index", 6), 0);
+        else
+            assert_non_null(strstr(r, "nested too deeply"));
+        /* inside a list it is one level higher */
+        memmove(line + 1, line, n + 1);
+        line[0] = '[';
+        memcpy(line + n + 1, "]", 2);
+        r = parsed(line);
+        if (k + 1 <= REPL_MAX_DEPTH)
+            assert_int_equal(strncmp(r, "(list", 5), 0);
+        else
+            assert_non_null(strstr(r, "nested too deeply"));
+    }
+    size_t n = 0;
+    line[n++] = 'y';
+    while (n + 3 < sizeof line - 1) {
+        memcpy(line + n, "[0]", 3);
+        n += 3;
+    }
+    line[n] = 0;
+    assert_non_null(strstr(parsed(line), "nested too deeply"));
+}
+
+/* A float literal is read whole, however long (a copy cut at 511 bytes
+ * dropped the exponent: 1e600 instead of 1e10). */
+static void test_parse_long_float(void **state)
+{
+    (void)state;
+    char line[700];
+    size_t n = 0;
+    line[n++] = '1';
+    memset(line + n, '0', 600);
+    n += 600;
+    strcpy(line + n, ".5e-590");
+    assert_string_equal(parsed(line), "1e+10f");
+    line[0] = '-';
+    memmove(line + 1, line, strlen(line) + 1);
+    line[1] = '1';
+    assert_string_equal(parsed(line), "-1e+10f");
+}
+
 static void test_parse_expr_prefix(void **state)
 {
     (void)state;
@@ -316,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_parse_statements),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_nesting_is_bounded),
+        cmocka_unit_test(test_parse_index_chain_is_bounded),
+        cmocka_unit_test(test_parse_long_float),
         cmocka_unit_test(test_parse_expr_prefix),
         cmocka_unit_test(test_parse_never_crashes),
         cmocka_unit_test(test_eval_builtins),

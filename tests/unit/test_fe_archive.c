@@ -376,9 +376,11 @@ static void expect_storage_error(const char *rel, const char *want)
 static void test_fe_archive_truncated_entry(void **state)
 {
     (void)state;
-    /* data/0 declares 100096 bytes; the file ends long before */
+    /* data/0 declares 100096 bytes; the file ends long before (told before
+     * anything is allocated or read) */
     expect_storage_error("truncated_entry.pt",
-                         "entry 'data/0' is truncated (read 4165 of 100096 bytes)");
+                         "entry 'data/0' is truncated (it declares 100096 bytes, the whole file "
+                         "has 4278)");
     expect_load_error("truncated_entry.pt", "entry 'data/0' is truncated");
 }
 
@@ -747,6 +749,64 @@ static void test_fe_archive_storage_crc_option(void **state)
     free(buf);
 }
 
+/* A stored record that declares far more bytes than it holds (2.5 GB in
+ * 96): refused before anything is allocated, as a storage and as an entry
+ * read (found by fuzz_archive: loading a storage allocated the declared
+ * size first, an out-of-memory from a 12 KB archive). */
+static void test_fe_archive_storage_declares_more_than_it_holds(void **state)
+{
+    (void)state;
+    size_t n;
+    char *buf = slurp(data_path("scripted.pt"), &n);
+    size_t lh = find_header(buf, n, "archive/data/0", false);
+    size_t cd = find_header(buf, n, "archive/data/0", true);
+    const uint32_t huge = 2499805268u;
+    memcpy(buf + lh + 22, &huge, 4); /* uncompressed size, local header (little endian) */
+    memcpy(buf + cd + 24, &huge, 4); /* and in the central directory */
+    for (int k = 0; k < 2; k++) {
+        fe_archive *a = open_with(NULL, buf, n, NULL);
+        rt_err e;
+        rt_err_clear(&e);
+        void *data = NULL;
+        size_t size = 0;
+        if (k == 0)
+            assert_null(fe_archive_load_storage(a, "data/0", &e));
+        else
+            assert_int_equal(fe_archive_read(a, "data/0", &data, &size, &e), -1);
+        assert_int_equal(e.status, TSJ_ERR_FORMAT);
+        if (!strstr(e.msg, "entry 'data/0' declares 2499805268 bytes but holds only 96"))
+            fail_msg("unexpected error \"%s\"", e.msg);
+        rt_storage *s1 = load_ok(a, "data/1"); /* the others still load */
+        rt_storage_release(s1);
+        fe_archive_close(a);
+    }
+    /* a compressed size past the end of the file does not make room: the
+     * record holds at most what the file does (found by fuzz_archive too) */
+    const uint32_t usize = 4194303915u, csize = 4294967212u;
+    memcpy(buf + lh + 18, &csize, 4);
+    memcpy(buf + lh + 22, &usize, 4);
+    memcpy(buf + cd + 20, &csize, 4);
+    memcpy(buf + cd + 24, &usize, 4);
+    char want[128];
+    snprintf(want, sizeof want,
+             "entry 'data/0' is truncated (it declares 4194303915 bytes, the whole file has %zu)", n);
+    for (int k = 0; k < 2; k++) {
+        fe_archive *a = open_with(NULL, buf, n, NULL);
+        rt_err e;
+        rt_err_clear(&e);
+        void *data = NULL;
+        size_t size = 0;
+        if (k == 0)
+            assert_null(fe_archive_load_storage(a, "data/0", &e));
+        else
+            assert_int_equal(fe_archive_read(a, "data/0", &data, &size, &e), -1);
+        if (!strstr(e.msg, want))
+            fail_msg("error \"%s\" does not contain \"%s\"", e.msg, want);
+        fe_archive_close(a);
+    }
+    free(buf);
+}
+
 /* The file is mapped at open: growing, replacing or removing it later
  * does not affect the archive or its storages. */
 static void test_fe_archive_file_changes_after_open(void **state)
@@ -850,6 +910,7 @@ int main(void)
         cmocka_unit_test(test_fe_archive_unaligned_records),
         cmocka_unit_test(test_fe_archive_bad_local_headers),
         cmocka_unit_test(test_fe_archive_storage_crc_option),
+        cmocka_unit_test(test_fe_archive_storage_declares_more_than_it_holds),
         cmocka_unit_test(test_fe_archive_file_changes_after_open),
         cmocka_unit_test(test_fe_archive_directory_path),
     };

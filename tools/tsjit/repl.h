@@ -19,8 +19,10 @@
  *             (dots: self.encode(x), dtype=torch.float32, x.shape)
  *   STRING  = '"' ... '"' or "'" ... "'" with \\ \" \' \n \t escapes
  *
- * Nesting is bounded by REPL_MAX_DEPTH; any input, however long or hostile,
- * gives a statement or an error message, never a crash.
+ * Nesting is bounded by REPL_MAX_DEPTH: no tree is more than that many
+ * levels high (an index chain y[0][0]... counts one level per index), so
+ * code that walks a tree recursively is safe too. Any input, however long or
+ * hostile, gives a statement or an error message, never a crash.
  */
 #ifndef REPL_H
 #define REPL_H

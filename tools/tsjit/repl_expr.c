@@ -91,7 +91,8 @@ typedef struct parser {
     size_t n;
     size_t at;     /* lexer position         */
     token tok;     /* current token          */
-    int depth;
+    int depth;     /* parse_expr recursion   */
+    int height;    /* height of the tree parse_expr last returned (1: a leaf) */
     repl_arena *arena;
     char *err;
     size_t errsize;
@@ -288,13 +289,20 @@ static int parse_int_text(parser *p, const token *t, int neg, int64_t *out)
     return 0;
 }
 
-static double parse_float_text(parser *p, const token *t)
+/* A float literal of any length (copied whole: a cut-off copy would drop
+ * digits or the exponent). */
+static int parse_float_text(parser *p, const token *t, double *out)
 {
-    char buf[512];
-    size_t len = t->len < sizeof buf - 1 ? t->len : sizeof buf - 1;
-    memcpy(buf, p->src + t->pos, len);
-    buf[len] = 0;
-    return strtod(buf, NULL);
+    char small[64];
+    char *buf = t->len < sizeof small ? small : copy_text(p, (size_t)t->pos, t->len);
+    if (!buf)
+        return -1;
+    if (buf == small) {
+        memcpy(buf, p->src + t->pos, t->len);
+        buf[t->len] = 0;
+    }
+    *out = strtod(buf, NULL);
+    return 0;
 }
 
 /* STRING: the text between the quotes, escapes resolved. */
@@ -328,14 +336,17 @@ static repl_expr *parse_string(parser *p)
 }
 
 /* items = (expr ("," expr)* ","?)? up to the closing bracket `close`;
- * *trailing_comma tells whether a ',' preceded it. */
+ * *trailing_comma tells whether a ',' preceded it; p->height becomes the
+ * greatest height of the items (0: none). */
 static int parse_items(parser *p, char close, expr_vec *v, int *trailing_comma, const char *what)
 {
+    int height = 0;
     *trailing_comma = 0;
     while (!is_punct(p, close)) {
         repl_expr *e = parse_expr(p);
         if (!e || vec_push(p, v, e))
             return -1;
+        height = p->height > height ? p->height : height;
         *trailing_comma = 0;
         if (is_punct(p, ',')) {
             *trailing_comma = 1;
@@ -350,12 +361,15 @@ static int parse_items(parser *p, char close, expr_vec *v, int *trailing_comma, 
             return syntax_error(p, p->tok.pos, "expected ',' or '%c' in %s", close, what);
         }
     }
+    p->height = height;
     return next(p);
 }
 
-/* args = (arg ("," arg)* ","?)?   arg = NAME "=" expr | expr */
+/* args = (arg ("," arg)* ","?)?   arg = NAME "=" expr | expr
+ * p->height becomes the height of the call. */
 static int parse_args(parser *p, repl_expr *call)
 {
+    int height = 0;
     expr_vec pos = {0};
     repl_kwarg *kw = NULL;
     size_t nkw = 0, capkw = 0;
@@ -372,6 +386,7 @@ static int parse_args(parser *p, repl_expr *call)
                 repl_expr *v = parse_expr(p);
                 if (!v)
                     return -1;
+                height = p->height > height ? p->height : height;
                 for (size_t i = 0; i < nkw; i++)
                     if (strlen(kw[i].name) == name.len &&
                         !memcmp(kw[i].name, p->src + name.pos, name.len))
@@ -398,6 +413,7 @@ static int parse_args(parser *p, repl_expr *call)
         repl_expr *e = parse_expr(p);
         if (!e || vec_push(p, &pos, e))
             return -1;
+        height = p->height > height ? p->height : height;
     after_arg:
         if (is_punct(p, ',')) {
             if (next(p))
@@ -415,13 +431,16 @@ static int parse_args(parser *p, repl_expr *call)
     call->nitems = pos.n;
     call->kwargs = kw;
     call->nkwargs = nkw;
+    p->height = 1 + height;
     return next(p);
 }
 
+/* Sets p->height to the height of what it returns. */
 static repl_expr *parse_primary(parser *p)
 {
     token t = p->tok;
     repl_expr *e = NULL;
+    p->height = 1;
     switch (t.kind) {
     case T_END:
         syntax_error(p, t.pos, "expected a value, but the line ended");
@@ -431,9 +450,8 @@ static repl_expr *parse_primary(parser *p)
             return NULL;
         return e;
     case T_FLOAT:
-        if (!(e = new_expr(p, REPL_E_FLOAT, t.pos)))
+        if (!(e = new_expr(p, REPL_E_FLOAT, t.pos)) || parse_float_text(p, &t, &e->f))
             return NULL;
-        e->f = parse_float_text(p, &t);
         return next(p) ? NULL : e;
     case T_STRING:
         return parse_string(p);
@@ -476,7 +494,12 @@ static repl_expr *parse_primary(parser *p)
         } else if (n.kind == T_FLOAT || tok_is(p, "inf")) {
             if (!(e = new_expr(p, REPL_E_FLOAT, t.pos)))
                 return NULL;
-            e->f = n.kind == T_FLOAT ? -parse_float_text(p, &n) : -INFINITY;
+            if (n.kind != T_FLOAT)
+                e->f = -INFINITY;
+            else if (parse_float_text(p, &n, &e->f))
+                return NULL;
+            else
+                e->f = -e->f;
         } else {
             syntax_error(p, t.pos, "'-' goes only before a number");
             return NULL;
@@ -489,6 +512,7 @@ static repl_expr *parse_primary(parser *p)
         if (!(e = new_expr(p, REPL_E_LIST, t.pos)) || next(p) ||
             parse_items(p, ']', &v, &comma, "a list"))
             return NULL;
+        p->height++;
         e->items = v.v;
         e->nitems = v.n;
         return e;
@@ -499,8 +523,9 @@ static repl_expr *parse_primary(parser *p)
         if (!(e = new_expr(p, REPL_E_TUPLE, t.pos)) || next(p) ||
             parse_items(p, ')', &v, &comma, "parentheses"))
             return NULL;
-        if (v.n == 1 && !comma) /* (expr) is just expr */
+        if (v.n == 1 && !comma) /* (expr) is just expr, of the same height */
             return v.v[0];
+        p->height++;
         e->items = v.v;
         e->nitems = v.n;
         return e;
@@ -509,7 +534,9 @@ static repl_expr *parse_primary(parser *p)
     return NULL;
 }
 
-/* expr = primary ("[" expr "]")* */
+/* expr = primary ("[" expr "]")*
+ * p->depth bounds the recursion; p->height the tree, which an index chain
+ * y[0][0]... deepens without recursing. */
 static repl_expr *parse_expr(parser *p)
 {
     if (++p->depth > REPL_MAX_DEPTH) {
@@ -517,13 +544,20 @@ static repl_expr *parse_expr(parser *p)
         return NULL;
     }
     repl_expr *e = parse_primary(p);
+    int height = p->height;
     while (e && is_punct(p, '[')) {
+        if (height >= REPL_MAX_DEPTH) {
+            syntax_error(p, p->tok.pos, "expression nested too deeply (more than %d levels)",
+                         REPL_MAX_DEPTH);
+            return NULL;
+        }
         repl_expr *ix = new_expr(p, REPL_E_INDEX, p->tok.pos);
         if (!ix || next(p))
             return NULL;
         repl_expr *i = parse_expr(p);
         if (!i || expect(p, ']', "after the index"))
             return NULL;
+        height = 1 + (p->height > height ? p->height : height);
         repl_expr **items = arena_alloc(p->arena, 2 * sizeof *items);
         if (!items) {
             syntax_error(p, ix->pos, "out of memory");
@@ -535,6 +569,11 @@ static repl_expr *parse_expr(parser *p)
         ix->nitems = 2;
         e = ix;
     }
+    if (e && height > REPL_MAX_DEPTH) {
+        syntax_error(p, e->pos, "expression nested too deeply (more than %d levels)", REPL_MAX_DEPTH);
+        return NULL;
+    }
+    p->height = height;
     p->depth--;
     return e;
 }
