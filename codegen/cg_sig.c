@@ -94,7 +94,7 @@ struct cg_method {
     int n;
     /* counters: the hot path of a compiled hit writes none of these (its
      * hits go to the entry's scratch slots); calls = hits + misses + other */
-    atomic_ullong other, hits, misses, compiles, failures, interp_calls, evictions, warmups;
+    atomic_ullong other, misses, compiles, failures, interp_calls, evictions, warmups;
     atomic_ullong hits_gone; /* hits of entries no longer in the table */
     double compile_seconds; /* under compile_lock */
 };
@@ -237,6 +237,19 @@ static unsigned long long entry_hits(cg_entry *en)
     return n;
 }
 
+/* Gives slot sc its memory (kept for the entry's life): the frame, the
+ * arena and the result pool. -1 when out of memory. */
+static int scratch_init(const cg_entry *en, cg_scratch *sc)
+{
+    sc->mem = aligned_alloc(64, en->frame_bytes + en->spec->arena_size + 64);
+    sc->pool = sc->mem ? calloc(2 * ((size_t)en->spec->g->nvalues + 1), sizeof *sc->pool) : NULL;
+    if (sc->pool)
+        return 0;
+    free(sc->mem);
+    sc->mem = NULL;
+    return -1;
+}
+
 static void entry_release(cg_entry *en)
 {
     if (atomic_fetch_sub_explicit(&en->refs, 1, memory_order_acq_rel) == 1)
@@ -326,9 +339,7 @@ static cg_entry *entry_new(cg_method *m, const rt_value *args, int nargs, const 
         size_t nv = en->spec->g->nvalues + 1;
         en->frame_bytes = (sizeof(rt_value) * nv + 63) & ~(size_t)63;
         /* the first slot now: a single-threaded caller never allocates */
-        en->scratch[0].mem = aligned_alloc(64, en->frame_bytes + en->spec->arena_size + 64);
-        en->scratch[0].pool = calloc(2 * nv, sizeof *en->scratch[0].pool);
-        if (!en->scratch[0].mem || !en->scratch[0].pool) {
+        if (scratch_init(en, &en->scratch[0])) {
             entry_free(en);
             rt_err_nomem(e);
             return NULL;
@@ -492,15 +503,9 @@ static int run_entry(cg_entry *en, const rt_value *args, int nargs, rt_value *ou
         if (!atomic_flag_test_and_set_explicit(&c->busy, memory_order_acquire))
             sc = c;
     }
-    if (sc && !sc->mem) { /* a slot's first use: its memory is kept */
-        sc->mem = aligned_alloc(64, bytes);
-        sc->pool = sc->mem ? calloc(2 * ((size_t)nv + 1), sizeof *sc->pool) : NULL;
-        if (!sc->pool) {
-            free(sc->mem);
-            sc->mem = NULL;
-            atomic_flag_clear_explicit(&sc->busy, memory_order_release);
-            sc = NULL;
-        }
+    if (sc && !sc->mem && scratch_init(en, sc)) { /* a slot's first use */
+        atomic_flag_clear_explicit(&sc->busy, memory_order_release);
+        sc = NULL;
     }
     char *mem = sc ? sc->mem : aligned_alloc(64, bytes);
     if (!mem)

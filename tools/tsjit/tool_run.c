@@ -120,24 +120,18 @@ int tool_run(int argc, char **argv)
         /* two untimed warm-up calls, as torch_runner.py makes: with the
          * default jit_threshold the second call of a signature compiles it */
         double warm_ms[2];
-        for (int k = 0; k < 2; k++) {
+        for (long k = -2; k < bench; k++) {
             tsj_value *r = NULL;
             double s = tool_now();
             if (tsj_model_call(model, method, args, nargs, &r, &err) != TSJ_OK) {
                 tool_print_error("tsjit run", err);
                 goto done;
             }
-            warm_ms[k] = (tool_now() - s) * 1e3;
-            tsj_value_release(r);
-        }
-        for (long k = 0; k < bench; k++) {
-            tsj_value *r = NULL;
-            double s = tool_now();
-            if (tsj_model_call(model, method, args, nargs, &r, &err) != TSJ_OK) {
-                tool_print_error("tsjit run", err);
-                goto done;
-            }
-            times[k] = (tool_now() - s) * 1e6;
+            double dt = tool_now() - s;
+            if (k < 0)
+                warm_ms[k + 2] = dt * 1e3;
+            else
+                times[k] = dt * 1e6;
             tsj_value_release(r);
         }
         qsort(times, (size_t)bench, sizeof *times, cmp_double);
